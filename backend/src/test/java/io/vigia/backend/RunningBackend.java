@@ -1,0 +1,106 @@
+package io.vigia.backend;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vigia.core.ErrorStatsJson;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+
+/**
+ * A {@link BackendServer} started in the test JVM on an ephemeral loopback port, with a plain HTTP/1.1 client
+ * for it. Closing it stops the server.
+ */
+final class RunningBackend implements AutoCloseable {
+
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
+    static final HttpClient CLIENT = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
+    final BackendServer server;
+    final int port;
+
+    private RunningBackend(BackendServer server, int port) {
+        this.server = server;
+        this.port = port;
+    }
+
+    static RunningBackend start(Path databaseFile) {
+        return start(BackendConfig.of("127.0.0.1", 0, databaseFile));
+    }
+
+    static RunningBackend start(BackendConfig config) {
+        BackendServer server = new BackendServer(config);
+        try {
+            return new RunningBackend(server, server.start());
+        } catch (IOException | SQLException e) {
+            server.close();
+            throw new IllegalStateException("backend did not start: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            server.close();
+            throw new IllegalStateException("interrupted while starting the backend", e);
+        }
+    }
+
+    URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    HttpResponse<String> get(String path) {
+        return send("GET", path, null);
+    }
+
+    HttpResponse<String> post(String path, String body) {
+        return send("POST", path, body);
+    }
+
+    /** Sends one request; a {@code null} body sends none. */
+    HttpResponse<String> send(String method, String path, String body) {
+        HttpRequest request = request(method, path, body);
+        try {
+            return CLIENT.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(method + " " + path + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during " + method + " " + path, e);
+        }
+    }
+
+    HttpRequest request(String method, String path, String body) {
+        HttpRequest.BodyPublisher publisher = body == null
+                ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8);
+        return HttpRequest.newBuilder(uri(path))
+                .timeout(REQUEST_TIMEOUT)
+                .method(method, publisher)
+                .build();
+    }
+
+    /** Returns the {@code /errors/stats} document of this backend. */
+    JsonNode errorStats() {
+        return json(get(BackendRoutes.ERROR_STATS_PATH));
+    }
+
+    static JsonNode json(HttpResponse<String> response) {
+        try {
+            return ErrorStatsJson.MAPPER.readTree(response.body());
+        } catch (IOException e) {
+            throw new AssertionError("response body is not JSON: " + response.body(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
