@@ -1,11 +1,13 @@
 package io.vigia.backend;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vigia.core.ErrorCause;
 import io.vigia.core.ErrorMonitor;
@@ -20,7 +22,10 @@ import java.util.function.IntSupplier;
  * Maps each request of the backend's HTTP API to its response.
  *
  * <p>Endpoints: {@code GET|POST /api/tasks}, {@code PUT /api/tasks/{id}/complete}, {@code DELETE /api/tasks/{id}},
- * {@code POST /api/tasks/simulate-error}, {@code GET /health}, {@code GET /info} and {@code GET /errors/stats}.
+ * {@code POST /api/tasks/simulate-error}, {@code GET /health}, {@code GET /info}, {@code GET /errors/stats} and
+ * {@code GET /favicon.ico}, which returns 204 so that browsers showing the task page add no 404 to the error
+ * monitor. Every {@code GET} route also accepts {@code HEAD}, and {@code HttpServerCodec} leaves the body out
+ * of the response to it. The task page under {@code /} and {@code /tasks} is routed by {@link TaskPageRoutes}.
  * Client mistakes become 400, 404 or 405 error responses here. Task operations return a future that the
  * {@link TaskStore} thread completes, and other routes return a completed one.
  *
@@ -33,6 +38,8 @@ final class BackendRoutes {
     static final String HEALTH_PATH = "/health";
     static final String INFO_PATH = "/info";
     static final String ERROR_STATS_PATH = "/errors/stats";
+    static final String FAVICON_PATH = "/favicon.ico";
+    static final String READ_METHODS = "GET, HEAD";
 
     private static final String TASK_PATH_PREFIX = TASKS_PATH + "/";
     private static final String COMPLETE_SUFFIX = "/complete";
@@ -40,14 +47,19 @@ final class BackendRoutes {
     private final TaskStore store;
     private final ErrorMonitor errorMonitor;
     private final IntSupplier boundPort;
+    private final TaskPageRoutes pageRoutes;
 
     /**
-     * @param boundPort returns the port the server listens on, read on every {@code /health} and {@code /info}
+     * @param host      address the server listens on, which the task page shows
+     * @param boundPort returns the port the server listens on, read on every {@code /health}, {@code /info} and
+     *                  task page
      */
-    BackendRoutes(TaskStore store, ErrorMonitor errorMonitor, IntSupplier boundPort) {
+    BackendRoutes(TaskStore store, ErrorMonitor errorMonitor, String host, IntSupplier boundPort) {
         this.store = store;
         this.errorMonitor = errorMonitor;
         this.boundPort = boundPort;
+        this.pageRoutes = new TaskPageRoutes(store, new TaskPage(() -> host + ":" + boundPort.getAsInt(),
+                ProcessHandle.current().pid()));
     }
 
     /**
@@ -59,13 +71,18 @@ final class BackendRoutes {
     CompletableFuture<FullHttpResponse> route(FullHttpRequest request) {
         String path = new QueryStringDecoder(request.uri()).path();
         HttpMethod method = request.method();
+        if (TaskPageRoutes.handles(path)) {
+            return pageRoutes.route(request, path);
+        }
         switch (path) {
             case HEALTH_PATH:
-                return method.equals(HttpMethod.GET) ? done(health()) : methodNotAllowed(method, path, "GET");
+                return isRead(method) ? done(health()) : methodNotAllowed(method, path, READ_METHODS);
             case INFO_PATH:
-                return method.equals(HttpMethod.GET) ? done(info()) : methodNotAllowed(method, path, "GET");
+                return isRead(method) ? done(info()) : methodNotAllowed(method, path, READ_METHODS);
             case ERROR_STATS_PATH:
-                return method.equals(HttpMethod.GET) ? done(errorStats()) : methodNotAllowed(method, path, "GET");
+                return isRead(method) ? done(errorStats()) : methodNotAllowed(method, path, READ_METHODS);
+            case FAVICON_PATH:
+                return isRead(method) ? done(noContent()) : methodNotAllowed(method, path, READ_METHODS);
             case TASKS_PATH:
                 return routeTasks(method, request);
             case SIMULATE_ERROR_PATH:
@@ -78,12 +95,17 @@ final class BackendRoutes {
         }
     }
 
+    /** Returns whether {@code method} is {@code GET} or {@code HEAD}, which every readable route accepts. */
+    static boolean isRead(HttpMethod method) {
+        return method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD);
+    }
+
     private CompletableFuture<FullHttpResponse> routeTasks(HttpMethod method, FullHttpRequest request) {
-        if (method.equals(HttpMethod.GET)) {
+        if (isRead(method)) {
             return store.list().thenApply(BackendRoutes::taskList);
         }
         if (!method.equals(HttpMethod.POST)) {
-            return methodNotAllowed(method, TASKS_PATH, "GET, POST");
+            return methodNotAllowed(method, TASKS_PATH, READ_METHODS + ", POST");
         }
 
         String title;
@@ -111,13 +133,14 @@ final class BackendRoutes {
         if (!method.equals(expected)) {
             return methodNotAllowed(method, path, expected.name());
         }
-        if (!isDigits(idText)) {
-            return badRequest("invalid task id '" + idText + "': expected a positive integer");
+        long id;
+        try {
+            id = TaskIds.parse(idText);
+        } catch (InvalidRequestException e) {
+            return badRequest(e.getMessage());
         }
-        long id = parseId(idText);
-        if (id <= 0) {
-            // Digits that overflow a long, or 0, cannot name a stored row.
-            return notFound(taskNotFound(idText));
+        if (id == TaskIds.NO_SUCH_ID) {
+            return notFound(TaskIds.notFoundMessage(idText));
         }
         return complete ? completeTask(id) : deleteTask(id);
     }
@@ -125,13 +148,13 @@ final class BackendRoutes {
     private CompletableFuture<FullHttpResponse> completeTask(long id) {
         return store.complete(id).thenApply(task -> task
                 .map(found -> HttpResponses.json(HttpResponseStatus.OK, TaskJson.toJson(found)))
-                .orElseGet(() -> notFoundResponse(taskNotFound(Long.toString(id)))));
+                .orElseGet(() -> notFoundResponse(TaskIds.notFoundMessage(Long.toString(id)))));
     }
 
     private CompletableFuture<FullHttpResponse> deleteTask(long id) {
         return store.delete(id).thenApply(deleted -> {
             if (!deleted) {
-                return notFoundResponse(taskNotFound(Long.toString(id)));
+                return notFoundResponse(TaskIds.notFoundMessage(Long.toString(id)));
             }
             ObjectNode body = ErrorStatsJson.MAPPER.createObjectNode();
             body.put("deleted", id);
@@ -157,6 +180,12 @@ final class BackendRoutes {
 
     private FullHttpResponse errorStats() {
         return HttpResponses.json(HttpResponseStatus.OK, ErrorStatsJson.toBytes(errorMonitor.snapshot()));
+    }
+
+    private static FullHttpResponse noContent() {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT);
+        response.headers().set(HttpHeaderNames.CACHE_CONTROL, "max-age=86400");
+        return response;
     }
 
     private static FullHttpResponse taskList(List<Task> tasks) {
@@ -187,29 +216,6 @@ final class BackendRoutes {
                 "method " + method.name() + " is not allowed on " + path + "; allowed: " + allowed, null, null);
         response.headers().set(HttpHeaderNames.ALLOW, allowed);
         return done(response);
-    }
-
-    private static String taskNotFound(String id) {
-        return "task " + id + " not found";
-    }
-
-    private static boolean isDigits(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < '0' || c > '9') {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Parses a string of ASCII digits, returning -1 when it overflows a long. */
-    private static long parseId(String digits) {
-        try {
-            return Long.parseLong(digits);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 
     private static CompletableFuture<FullHttpResponse> done(FullHttpResponse response) {

@@ -26,8 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A backend process: the task API on Netty, with tasks in a SQLite file that several backends may share, and
- * its own error monitor behind {@code GET /errors/stats}.
+ * A backend process: the task API and the task page for browsers on Netty, with tasks in a SQLite file that
+ * several backends may share, and its own error monitor behind {@code GET /errors/stats}.
  *
  * <p>{@link #main} parses the command line (see {@link BackendCommand}), starts the server, logs
  * {@code listening on HOST:PORT} with the bound port, and stops it on SIGTERM or Ctrl-C through a shutdown hook.
@@ -99,7 +99,7 @@ public final class BackendServer implements AutoCloseable {
     private ServerBootstrap newBootstrap(Transports transport) {
         bossGroup = transport.newGroup(1, "backend-boss");
         workerGroup = transport.newGroup(WORKER_THREADS, "backend-worker");
-        BackendRoutes routes = new BackendRoutes(store, errorMonitor, this::port);
+        BackendRoutes routes = new BackendRoutes(store, errorMonitor, config.host(), this::port);
         return new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(transport.serverChannel())

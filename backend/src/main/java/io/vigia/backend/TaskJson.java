@@ -22,9 +22,6 @@ import java.util.Locale;
  */
 final class TaskJson {
 
-    /** Maximum title length in Unicode code points. */
-    static final int MAX_TITLE_LENGTH = 200;
-
     private static final String EXAMPLE = "{\"title\": \"Buy milk\"}";
     private static final ObjectReader STRICT_READER =
             ErrorStatsJson.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -36,7 +33,7 @@ final class TaskJson {
      * Reads the title from a create request body without consuming {@code body}.
      *
      * @throws InvalidRequestException if the body is empty, is not valid JSON, is not a JSON object, or has no
-     *                                 string title of 1 to {@value #MAX_TITLE_LENGTH} characters that is not blank
+     *                                 string title that {@link TaskTitle#validate} accepts
      */
     static String parseTitle(ByteBuf body) {
         JsonNode root = readTree(body);
@@ -51,16 +48,7 @@ final class TaskJson {
         if (!title.isTextual()) {
             throw new InvalidRequestException("title must be a string, not " + typeName(title));
         }
-        String text = title.textValue();
-        if (text.isBlank()) {
-            throw new InvalidRequestException("title must not be blank");
-        }
-        int length = text.codePointCount(0, text.length());
-        if (length > MAX_TITLE_LENGTH) {
-            throw new InvalidRequestException("title has " + length + " characters; the maximum is "
-                    + MAX_TITLE_LENGTH);
-        }
-        return text;
+        return TaskTitle.validate(title.textValue());
     }
 
     static ObjectNode toJson(Task task) {

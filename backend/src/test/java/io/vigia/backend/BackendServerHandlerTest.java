@@ -46,7 +46,7 @@ class BackendServerHandlerTest {
         store = TaskStore.open(directory.resolve("tasks.db"), 1000, storeExecutor);
         closeGate();
         monitor = new ErrorMonitor();
-        BackendRoutes routes = new BackendRoutes(store, monitor, () -> 5001);
+        BackendRoutes routes = new BackendRoutes(store, monitor, "127.0.0.1", () -> 5001);
         channel = new EmbeddedChannel(new BackendServerInitializer(new ErrorRecordingHandler(monitor), routes, null,
                 MAX_CONTENT_LENGTH_BYTES));
     }

@@ -65,14 +65,19 @@ final class RunningBackend implements AutoCloseable {
 
     /** Sends one request; a {@code null} body sends none. */
     HttpResponse<String> send(String method, String path, String body) {
-        HttpRequest request = request(method, path, body);
+        return send(request(method, path, body));
+    }
+
+    /** Sends {@code request}, which a test built with {@link #newRequest} to add headers. */
+    HttpResponse<String> send(HttpRequest request) {
+        String name = request.method() + " " + request.uri().getPath();
         try {
             return CLIENT.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new UncheckedIOException(method + " " + path + " failed", e);
+            throw new UncheckedIOException(name + " failed", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted during " + method + " " + path, e);
+            throw new IllegalStateException("interrupted during " + name, e);
         }
     }
 
@@ -80,10 +85,34 @@ final class RunningBackend implements AutoCloseable {
         HttpRequest.BodyPublisher publisher = body == null
                 ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8);
-        return HttpRequest.newBuilder(uri(path))
-                .timeout(REQUEST_TIMEOUT)
-                .method(method, publisher)
-                .build();
+        return newRequest(path).method(method, publisher).build();
+    }
+
+    /** Starts a request to {@code path} on this backend with the test timeout. */
+    HttpRequest.Builder newRequest(String path) {
+        return HttpRequest.newBuilder(uri(path)).timeout(REQUEST_TIMEOUT);
+    }
+
+    /** Posts {@code formBody} as {@code application/x-www-form-urlencoded}, the way an HTML form does. */
+    HttpResponse<String> postForm(String path, String formBody, String acceptLanguage) {
+        HttpRequest.Builder request = newRequest(path)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(formBody, StandardCharsets.UTF_8));
+        if (acceptLanguage != null) {
+            request.header("Accept-Language", acceptLanguage);
+        }
+        return send(request.build());
+    }
+
+    /** Creates a task through the JSON API and returns its id. */
+    long createTask(String title) {
+        String body = "{\"title\":" + ErrorStatsJson.MAPPER.valueToTree(title) + "}";
+        HttpResponse<String> response = post(BackendRoutes.TASKS_PATH, body);
+        if (response.statusCode() != 201) {
+            throw new AssertionError("creating task " + title + " failed: " + response.statusCode() + " "
+                    + response.body());
+        }
+        return json(response).path("id").asLong();
     }
 
     /** Returns the {@code /errors/stats} document of this backend. */

@@ -195,16 +195,16 @@ class TaskApiTest {
 
     @ParameterizedTest(name = "{0} {1} allows {2}")
     @CsvSource(delimiter = ';', value = {
-            "DELETE; /api/tasks; GET, POST",
-            "PUT; /api/tasks; GET, POST",
+            "DELETE; /api/tasks; GET, HEAD, POST",
+            "PUT; /api/tasks; GET, HEAD, POST",
             "GET; /api/tasks/simulate-error; POST",
             "DELETE; /api/tasks/simulate-error; POST",
             "GET; /api/tasks/1; DELETE",
             "POST; /api/tasks/1; DELETE",
             "GET; /api/tasks/1/complete; PUT",
-            "POST; /health; GET",
-            "DELETE; /info; GET",
-            "POST; /errors/stats; GET",
+            "POST; /health; GET, HEAD",
+            "DELETE; /info; GET, HEAD",
+            "POST; /errors/stats; GET, HEAD",
     })
     void wrongMethodIs405WithAllow(String method, String path, String allowed) {
         HttpResponse<String> response = backend.send(method, path, null);

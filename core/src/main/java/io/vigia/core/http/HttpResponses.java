@@ -65,6 +65,18 @@ public final class HttpResponses {
         return response;
     }
 
+    /**
+     * Builds an error response with an HTML body, for pages that show the error to a person, which hands
+     * {@code message} and {@code cause} to the error monitor like {@link #error}. The caller escapes whatever
+     * {@code html} contains.
+     */
+    public static ErrorResponse errorHtml(HttpResponseStatus status, String message, ErrorCause cause, String html) {
+        ByteBuf content = Unpooled.copiedBuffer(html, StandardCharsets.UTF_8);
+        ErrorResponse response = new ErrorResponse(HttpVersion.HTTP_1_1, status, content, message, cause, null);
+        withBody(response, HTML_CONTENT_TYPE);
+        return response;
+    }
+
     /** Builds an error response with no cause and no upstream. */
     public static ErrorResponse error(HttpResponseStatus status, String message) {
         return error(status, message, null, null);
