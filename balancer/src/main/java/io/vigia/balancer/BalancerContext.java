@@ -1,0 +1,80 @@
+package io.vigia.balancer;
+
+import io.vigia.balancer.admin.AdminEndpoints;
+import io.vigia.balancer.health.HealthProber;
+import io.vigia.balancer.pool.ConnectionPools;
+import io.vigia.balancer.selection.BackendGroup;
+import io.vigia.core.ErrorMonitor;
+import io.vigia.core.http.ErrorRecordingHandler;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The parts of a running balancer that every client connection shares. Each part is thread-safe; the
+ * draining flag is volatile and only ever goes from {@code false} to {@code true}.
+ */
+final class BalancerContext {
+
+    private final BalancerConfig config;
+    private final BackendGroup backends;
+    private final HealthProber prober;
+    private final ConnectionPools pools;
+    private final ErrorMonitor monitor;
+    private final ErrorRecordingHandler errorRecorder;
+    private final AdminEndpoints admin;
+    private final LogRateLimiter backendFailureLog = new LogRateLimiter(1, TimeUnit.SECONDS);
+    private volatile boolean draining;
+
+    BalancerContext(BalancerConfig config, BackendGroup backends, HealthProber prober, ConnectionPools pools,
+                    ErrorMonitor monitor, AdminEndpoints admin) {
+        this.config = config;
+        this.backends = backends;
+        this.prober = prober;
+        this.pools = pools;
+        this.monitor = monitor;
+        this.errorRecorder = new ErrorRecordingHandler(monitor);
+        this.admin = admin;
+    }
+
+    BalancerConfig config() {
+        return config;
+    }
+
+    BackendGroup backends() {
+        return backends;
+    }
+
+    HealthProber prober() {
+        return prober;
+    }
+
+    ConnectionPools pools() {
+        return pools;
+    }
+
+    ErrorMonitor monitor() {
+        return monitor;
+    }
+
+    /** The one {@code @Sharable} recorder placed after the codec of every client connection. */
+    ErrorRecordingHandler errorRecorder() {
+        return errorRecorder;
+    }
+
+    AdminEndpoints admin() {
+        return admin;
+    }
+
+    /** Limits warnings about failing backends to one per second across all connections. */
+    LogRateLimiter backendFailureLog() {
+        return backendFailureLog;
+    }
+
+    /** Whether the balancer is shutting down: responses then close their connection. */
+    boolean isDraining() {
+        return draining;
+    }
+
+    void startDraining() {
+        draining = true;
+    }
+}

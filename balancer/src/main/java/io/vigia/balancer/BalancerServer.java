@@ -1,0 +1,274 @@
+package io.vigia.balancer;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.vigia.balancer.admin.AdminEndpoints;
+import io.vigia.balancer.health.HealthProber;
+import io.vigia.balancer.health.ProbeSettings;
+import io.vigia.balancer.pool.ConnectionPools;
+import io.vigia.balancer.selection.Backend;
+import io.vigia.balancer.selection.BackendGroup;
+import io.vigia.balancer.selection.BackendState;
+import io.vigia.core.ErrorMonitor;
+import io.vigia.core.ErrorStats;
+import io.vigia.core.net.Transports;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running balancer: one event loop group that accepts client connections, serves them, opens backend
+ * connections on the same loops and runs the health probes.
+ *
+ * <p>Lifecycle: {@link #start()} binds and starts probing, {@link #stop()} drains and shuts down. Both may
+ * be called from any thread except an event loop of this server; {@link #stop()} blocks until the
+ * shutdown completed, at most the drain timeout plus a few seconds.
+ *
+ * <p>Shutdown stops accepting, lets each connection finish the request it is serving (responses then
+ * carry {@code Connection: close}) and closes idle connections at once. Connections still busy after the
+ * drain timeout are closed. The error monitor totals are logged last.
+ */
+public final class BalancerServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(BalancerServer.class);
+
+    /** Upper bound for Netty to finish its own shutdown after every connection was closed. */
+    private static final long GROUP_SHUTDOWN_TIMEOUT_SECONDS = 3;
+
+    private final BalancerConfig config;
+    private final Transports transport = Transports.best();
+    private final ErrorMonitor monitor;
+    private final ChannelGroup clientChannels = new DefaultChannelGroup("vigia-clients", GlobalEventExecutor.INSTANCE);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicBoolean stopRequested = new AtomicBoolean();
+
+    private EventLoopGroup group;
+    private Channel serverChannel;
+    private BackendGroup backends;
+    private HealthProber prober;
+    private BalancerContext context;
+    private volatile String listen;
+
+    public BalancerServer(BalancerConfig config) {
+        this.config = config;
+        this.monitor = new ErrorMonitor(config.recentErrors());
+    }
+
+    /**
+     * Resolves the backends, binds the listen address and starts the health probes. Logs
+     * {@code listening on HOST:PORT} with the bound port, then every backend and its initial state.
+     *
+     * @throws BalancerStartException when a name does not resolve or the address cannot be bound; nothing
+     *                                is left running then
+     */
+    public synchronized void start() throws BalancerStartException {
+        if (group != null) {
+            throw new IllegalStateException("the balancer was already started");
+        }
+        InetSocketAddress bindAddress = resolveListenAddress();
+        long startedAtMillis = System.currentTimeMillis();
+        backends = new BackendGroup(newBackends(startedAtMillis), System::currentTimeMillis);
+
+        group = transport.newGroup(config.threads(), "vigia-balancer");
+        prober = new HealthProber(group, transport.clientChannel(), backends, new ProbeSettings(
+                config.probeIntervalMillis(), config.probeTimeoutMillis(), config.probePath(), config.rise(),
+                config.fall()));
+        ConnectionPools pools = new ConnectionPools(newBackendBootstrap(), backends.size(),
+                config.poolMaxIdlePerBackend());
+        AdminEndpoints admin = new AdminEndpoints(backends, prober, monitor, () -> listen, startedAtMillis,
+                System::currentTimeMillis);
+        context = new BalancerContext(config, backends, prober, pools, monitor, admin);
+
+        serverChannel = bind(bindAddress);
+        InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
+        listen = bound.getAddress().getHostAddress() + ":" + bound.getPort();
+        log.info("balancer listening on {} transport={} threads={} backends={}", listen, transport,
+                config.threads(), backends.size());
+        logBackends();
+        if (config.probesEnabled()) {
+            prober.start();
+        }
+    }
+
+    /** The bound address; valid after {@link #start()}. */
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    public int port() {
+        return localAddress().getPort();
+    }
+
+    public ErrorMonitor monitor() {
+        return monitor;
+    }
+
+    /** The backends and their state; valid after {@link #start()}. */
+    public BackendGroup backends() {
+        return backends;
+    }
+
+    /** The health prober, also the way to reach each backend's last probe; valid after {@link #start()}. */
+    public HealthProber prober() {
+        return prober;
+    }
+
+    /** Blocks until {@link #stop()} has finished. */
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    /**
+     * Stops accepting, drains in-flight requests for up to the drain timeout, closes everything and logs
+     * the error totals. Later calls wait for the first one to finish.
+     */
+    public void stop() {
+        if (!stopRequested.compareAndSet(false, true)) {
+            awaitStoppedUninterruptibly();
+            return;
+        }
+        try {
+            if (group != null) {
+                drainAndClose();
+            }
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private void drainAndClose() {
+        context.startDraining();
+        serverChannel.close().awaitUninterruptibly();
+        prober.close();
+        log.info("balancer stopping: listener closed, draining open_connections={} drain_timeout_ms={}",
+                clientChannels.size(), config.drainTimeoutMillis());
+        for (Channel channel : clientChannels) {
+            channel.pipeline().fireUserEventTriggered(FrontendHandler.DRAIN);
+        }
+        if (!awaitDrained()) {
+            log.warn("balancer closing connections still busy after the drain timeout open_connections={}",
+                    clientChannels.size());
+        }
+        clientChannels.close().awaitUninterruptibly();
+        group.shutdownGracefully(0, GROUP_SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS).awaitUninterruptibly();
+
+        ErrorStats stats = monitor.snapshot();
+        log.info("balancer stopped total_errors={} error_types={}", stats.totalErrors(), stats.errorTypes());
+    }
+
+    private boolean awaitDrained() {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.drainTimeoutMillis());
+        while (!clientChannels.isEmpty()) {
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void awaitStoppedUninterruptibly() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                stopped.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private Channel bind(InetSocketAddress bindAddress) throws BalancerStartException {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new BalancerServerInitializer(context, clientChannels));
+        ChannelFuture bind = bootstrap.bind(bindAddress).awaitUninterruptibly();
+        if (bind.isSuccess()) {
+            return bind.channel();
+        }
+
+        group.shutdownGracefully(0, 0, TimeUnit.SECONDS).awaitUninterruptibly();
+        group = null;
+        Throwable cause = bind.cause();
+        String detail = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        // The OS message names the problem, and a stack trace would only bury it.
+        log.error("balancer cannot listen on {}:{}: {}", config.host(), config.port(), detail);
+        boolean inUse = cause instanceof BindException
+                || detail.toLowerCase(Locale.ROOT).contains("address already in use");
+        throw new BalancerStartException(inUse ? BalancerStartException.Reason.PORT_IN_USE
+                : BalancerStartException.Reason.BIND_FAILED, config.host() + ":" + config.port(), detail, cause);
+    }
+
+    private Bootstrap newBackendBootstrap() {
+        return new Bootstrap()
+                .channel(transport.clientChannel())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                        (int) Math.min(Integer.MAX_VALUE, config.connectTimeoutMillis()))
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new BackendChannelInitializer());
+    }
+
+    private InetSocketAddress resolveListenAddress() throws BalancerStartException {
+        InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
+        if (address.isUnresolved()) {
+            throw new BalancerStartException(BalancerStartException.Reason.UNRESOLVED_HOST,
+                    config.host() + ":" + config.port(), null, null);
+        }
+        return address;
+    }
+
+    private List<Backend> newBackends(long nowMillis) throws BalancerStartException {
+        List<Backend> list = new ArrayList<>();
+        for (BackendAddress configured : config.backends()) {
+            // Names resolve once, here; a backend that later moves to another address needs a restart.
+            InetSocketAddress address = new InetSocketAddress(configured.host(), configured.port());
+            if (address.isUnresolved()) {
+                throw new BalancerStartException(BalancerStartException.Reason.UNRESOLVED_BACKEND, configured.id(),
+                        null, null);
+            }
+            list.add(new Backend(list.size(), configured.host(), configured.port(), address, BackendState.UP,
+                    nowMillis));
+        }
+        return list;
+    }
+
+    private void logBackends() {
+        for (Backend backend : backends.all()) {
+            log.info("backend {} state={} since={} (assumed UP until a probe fails or a connection is refused)",
+                    backend.id(), backend.state(), Instant.ofEpochMilli(backend.stateSinceMillis()));
+        }
+    }
+}

@@ -1,0 +1,553 @@
+package io.vigia.balancer;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.PrematureChannelClosureException;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.vigia.balancer.pool.LoopConnectionPool;
+import io.vigia.balancer.selection.Backend;
+import io.vigia.core.ErrorCause;
+import io.vigia.core.http.ErrorResponse;
+import io.vigia.core.http.HttpResponses;
+import io.vigia.core.http.VigiaHeaders;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One proxied request and its response: picks a backend, borrows or opens a connection, streams the
+ * request to it and the response back, and turns every failure into the right client-visible outcome.
+ *
+ * <p>Failure handling, in the order the cases can arise:
+ * <ul>
+ *   <li>A connection that cannot be opened (refused, timed out) takes the backend DOWN and the same
+ *       request goes to the next healthy backend. Nothing was sent, so this holds for every method.</li>
+ *   <li>A reused keep-alive connection that closes before any response byte is the race of a backend
+ *       closing an idle connection. A GET or HEAD without a body is sent again, on a new connection, to
+ *       the next healthy backend in turn, which may be the same one. Each backend receives at most one such
+ *       replay. Other methods are never replayed, because the backend may have acted on them.</li>
+ *   <li>No backend left: 503 {@code NO_HEALTHY_BACKEND}. No response head within the response timeout: 504
+ *       {@code RESPONSE_TIMEOUT}. Connection lost or invalid response before the head: 502.</li>
+ *   <li>Failure after the head was relayed: the client connection is closed so the truncated body cannot
+ *       look complete, and one 502 is recorded in the error monitor directly.</li>
+ * </ul>
+ *
+ * <p>Threading: the client connection, the backend connection and the timers all run on one event loop,
+ * so no field needs synchronization. Buffer ownership: request content is either written to the backend,
+ * held in {@code heldBody} until a connection is ready, or released; response content is written to the
+ * client or released.
+ */
+final class ProxyExchange {
+
+    private static final Logger log = LoggerFactory.getLogger(ProxyExchange.class);
+
+    private final FrontendHandler frontend;
+    private final ChannelHandlerContext clientCtx;
+    private final BalancerContext balancer;
+    private final LoopConnectionPool pool;
+
+    private final HttpRequest backendRequest;
+    private final String method;
+    private final String uri;
+    private final boolean headRequest;
+    private final boolean idempotentMethod;
+    private final boolean clientHttp10;
+    private final boolean clientKeepAlive;
+    private final boolean hostMissing;
+
+    private List<HttpContent> heldBody;
+    private boolean requestComplete;
+    private boolean bodySent;
+
+    private Backend backend;
+    private Channel backendChannel;
+    private BackendHandler backendHandler;
+    private boolean reusedConnection;
+    private ScheduledFuture<?> responseTimeout;
+    /** Backends that refused a connection or already received a replay; never chosen again. */
+    private List<Backend> excluded;
+    private StringBuilder connectFailures;
+
+    private boolean responseHeadSeen;
+    private boolean interimResponse;
+    private boolean responseStarted;
+    private boolean responseDone;
+    private boolean backendKeepAlive;
+    private boolean clientKeepAliveAfterResponse;
+    private int responseStatus;
+
+    ProxyExchange(FrontendHandler frontend, ChannelHandlerContext clientCtx, BalancerContext balancer,
+                  LoopConnectionPool pool, HttpRequest request, String clientIp) {
+        this.frontend = frontend;
+        this.clientCtx = clientCtx;
+        this.balancer = balancer;
+        this.pool = pool;
+        this.method = request.method().name();
+        this.uri = request.uri();
+        this.headRequest = HttpMethod.HEAD.equals(request.method());
+        this.idempotentMethod = headRequest || HttpMethod.GET.equals(request.method());
+        this.clientHttp10 = HttpVersion.HTTP_1_0.equals(request.protocolVersion());
+        this.clientKeepAlive = HttpUtil.isKeepAlive(request);
+        this.backendRequest = ProxyHeaders.toBackendRequest(request, clientIp);
+        this.hostMissing = !backendRequest.headers().contains(HttpHeaderNames.HOST);
+    }
+
+    /** Chooses a backend and sends it the request head, or responds 503 at once when none is UP. */
+    void start() {
+        selectAndAttempt(true);
+    }
+
+    boolean isRequestComplete() {
+        return requestComplete;
+    }
+
+    boolean hasResponseStarted() {
+        return responseStarted || responseDone;
+    }
+
+    /** Whether the client connection should keep reading: false while a body would pile up here. */
+    boolean canTakeMoreInput() {
+        return requestComplete || responseDone || (backendChannel != null && backendChannel.isWritable());
+    }
+
+    /** Forwards, holds or releases one part of the request body; takes ownership of {@code content}. */
+    void onRequestContent(HttpContent content) {
+        boolean last = content instanceof LastHttpContent;
+        if (last) {
+            requestComplete = true;
+        }
+        if (responseDone) {
+            content.release();
+            if (last) {
+                frontend.onExchangeFinished(this);
+            }
+            return;
+        }
+        if (backendChannel == null) {
+            hold(content);
+            return;
+        }
+
+        bodySent |= content.content().isReadable();
+        backendChannel.write(content, backendChannel.voidPromise());
+        if (last) {
+            backendChannel.flush();
+            startResponseTimer();
+        }
+    }
+
+    void flushBackend() {
+        if (backendChannel != null) {
+            backendChannel.flush();
+        }
+    }
+
+    void flushClient() {
+        clientCtx.flush();
+    }
+
+    /** Stops reading the backend while the client cannot take more, like Netty's HexDumpProxy. */
+    void onClientWritabilityChanged(boolean writable) {
+        if (backendChannel != null) {
+            backendChannel.config().setAutoRead(writable);
+        }
+    }
+
+    void onBackendWritabilityChanged() {
+        frontend.updateReading();
+    }
+
+    /** Handles one decoded response part from the backend; takes ownership of {@code msg}. */
+    void onBackendMessage(HttpObject msg) {
+        if (msg.decoderResult().isFailure()) {
+            Throwable cause = msg.decoderResult().cause();
+            ReferenceCountUtil.release(msg);
+            onInvalidResponse(cause);
+            return;
+        }
+        if (msg instanceof HttpResponse) {
+            onResponseHead((HttpResponse) msg);
+        }
+        if (msg instanceof HttpContent) {
+            onResponseContent((HttpContent) msg);
+        }
+    }
+
+    /** Called once when the backend connection closes, or fails, before this exchange let go of it. */
+    void onBackendClosed(Throwable cause) {
+        backendChannel = null;
+        backendHandler = null;
+        if (responseDone) {
+            return;
+        }
+        cancelResponseTimer();
+        ErrorCause errorCause = isConnectionReset(cause) ? ErrorCause.CONNECTION_RESET : ErrorCause.PREMATURE_CLOSE;
+        String detail = backend.id() + " closed the connection" + (cause == null ? "" : " (" + describe(cause) + ")");
+        if (responseStarted) {
+            abortResponse(errorCause, detail + " in the middle of the response");
+            return;
+        }
+        if (mayReplay()) {
+            replay();
+            return;
+        }
+        respondError(errorCause, "bad gateway: " + detail + " before sending a response", backend);
+    }
+
+    /** Drops everything this exchange holds because the client connection closed. */
+    void onClientClosed() {
+        if (responseDone) {
+            return;
+        }
+        log.debug("{} client closed before the response completed method={} uri={} backend={}",
+                clientCtx.channel(), method, pathOf(uri), backend);
+        abandon();
+    }
+
+    /** Drops the backend connection, the held body and the timer without responding to the client. */
+    void abandon() {
+        responseDone = true;
+        cancelResponseTimer();
+        releaseHeldBody();
+        closeBackendChannel();
+    }
+
+    private void selectAndAttempt(boolean usePool) {
+        Backend next = excluded == null
+                ? balancer.backends().select()
+                : balancer.backends().select(excluded::contains);
+        if (next == null) {
+            respondNoBackend();
+            return;
+        }
+        attempt(next, usePool);
+    }
+
+    private void attempt(Backend target, boolean usePool) {
+        backend = target;
+        if (hostMissing) {
+            // HTTP/1.0 clients may omit Host, but HTTP/1.1 requires it on the way to the backend.
+            backendRequest.headers().set(HttpHeaderNames.HOST, target.id());
+        }
+        Channel idle = usePool ? pool.pollIdle(target) : null;
+        if (idle != null) {
+            attach(idle, true);
+            return;
+        }
+
+        frontend.updateReading();
+        pool.connect(target).addListener((ChannelFutureListener) future -> onConnectDone(target, future));
+    }
+
+    private void onConnectDone(Backend target, ChannelFuture future) {
+        if (responseDone) {
+            if (future.isSuccess()) {
+                pool.release(target, future.channel());
+            }
+            return;
+        }
+        if (future.isSuccess()) {
+            attach(future.channel(), false);
+            return;
+        }
+        onConnectFailed(target, future.cause());
+    }
+
+    private void onConnectFailed(Backend target, Throwable cause) {
+        String reason = cause instanceof ConnectTimeoutException
+                ? "connect timed out after " + balancer.config().connectTimeoutMillis() + " ms"
+                : "connect failed: " + describe(cause);
+        balancer.prober().markDown(target, reason);
+        exclude(target);
+        if (connectFailures == null) {
+            connectFailures = new StringBuilder();
+        } else {
+            connectFailures.append("; ");
+        }
+        connectFailures.append(target.id()).append(' ').append(reason);
+        selectAndAttempt(true);
+    }
+
+    private void attach(Channel channel, boolean reused) {
+        backendChannel = channel;
+        reusedConnection = reused;
+        backendHandler = channel.pipeline().get(BackendHandler.class);
+        backendHandler.attach(this);
+        channel.config().setAutoRead(clientCtx.channel().isWritable());
+
+        channel.write(backendRequest, channel.voidPromise());
+        if (heldBody != null) {
+            for (HttpContent content : heldBody) {
+                bodySent |= content.content().isReadable();
+                channel.write(content, channel.voidPromise());
+            }
+            heldBody = null;
+        }
+        channel.flush();
+
+        if (requestComplete) {
+            startResponseTimer();
+        }
+        frontend.updateReading();
+    }
+
+    private boolean mayReplay() {
+        return reusedConnection && idempotentMethod && !bodySent && !responseHeadSeen;
+    }
+
+    private void replay() {
+        Backend failed = backend;
+        Backend next = balancer.backends().select(candidate -> excluded != null && excluded.contains(candidate));
+        if (next == null) {
+            respondError(ErrorCause.PREMATURE_CLOSE, "bad gateway: " + failed.id()
+                    + " closed a reused connection before responding and no backend is left to retry on", failed);
+            return;
+        }
+
+        exclude(next);
+        long suppressed = balancer.backendFailureLog().tryAcquire();
+        if (suppressed >= 0) {
+            log.info("{} retrying method={} uri={} on backend={}: reused connection to {} closed before a response"
+                    + " suppressed={}", clientCtx.channel(), method, pathOf(uri), next.id(), failed.id(), suppressed);
+        }
+        attempt(next, false);
+    }
+
+    private void onResponseHead(HttpResponse response) {
+        cancelResponseTimer();
+        responseHeadSeen = true;
+        int status = response.status().code();
+        if (status == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
+            // Upgrade is stripped from every request, so a backend has no reason to switch protocols.
+            onInvalidResponse(new IllegalStateException("unexpected 101 Switching Protocols"));
+            return;
+        }
+        if (status < 200) {
+            interimResponse = true;
+            clientCtx.write(ProxyHeaders.toClientResponse(response, backend.id()), clientCtx.voidPromise());
+            startResponseTimer();
+            return;
+        }
+
+        responseStarted = true;
+        responseStatus = status;
+        backendKeepAlive = HttpUtil.isKeepAlive(response);
+        HttpResponse clientResponse = ProxyHeaders.toClientResponse(response, backend.id());
+        clientKeepAliveAfterResponse = clientKeepAlive && !balancer.isDraining() && setClientFraming(clientResponse);
+        ProxyHeaders.setConnection(clientResponse.headers(), clientKeepAliveAfterResponse, clientHttp10);
+        clientCtx.write(clientResponse, clientCtx.voidPromise());
+    }
+
+    /**
+     * Keeps {@code Content-Length} when the backend sent one; otherwise re-frames the body as chunked for an
+     * HTTP/1.1 client. Returns false when the body can only end with the connection (HTTP/1.0 client).
+     */
+    private boolean setClientFraming(HttpResponse clientResponse) {
+        HttpHeaders headers = clientResponse.headers();
+        if (!ProxyHeaders.mayHaveBody(responseStatus, headRequest) || headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            return true;
+        }
+        if (clientHttp10) {
+            return false;
+        }
+        headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        return true;
+    }
+
+    private void onResponseContent(HttpContent content) {
+        if (responseDone) {
+            content.release();
+            return;
+        }
+        boolean last = content instanceof LastHttpContent;
+        if (interimResponse) {
+            interimResponse = !last;
+            clientCtx.write(content, clientCtx.voidPromise());
+            return;
+        }
+        if (last) {
+            finishResponse((LastHttpContent) content);
+            return;
+        }
+        clientCtx.write(content, clientCtx.voidPromise());
+    }
+
+    private void finishResponse(LastHttpContent last) {
+        responseDone = true;
+        backend.recordResponse(responseStatus);
+        Channel channel = backendChannel;
+        detachBackendChannel();
+        if (backendKeepAlive && requestComplete) {
+            pool.release(backend, channel);
+        } else {
+            channel.close();
+        }
+
+        ChannelFuture written = clientCtx.writeAndFlush(last);
+        if (log.isDebugEnabled()) {
+            log.debug("{} proxied method={} uri={} backend={} status={} reused={}", clientCtx.channel(), method,
+                    pathOf(uri), backend.id(), responseStatus, reusedConnection);
+        }
+        frontend.onResponseDone(this, clientKeepAliveAfterResponse, written);
+    }
+
+    private void onInvalidResponse(Throwable cause) {
+        if (responseDone) {
+            return;
+        }
+        ErrorCause errorCause = cause instanceof PrematureChannelClosureException
+                ? ErrorCause.PREMATURE_CLOSE : ErrorCause.INVALID_RESPONSE;
+        String detail = "invalid response from " + backend.id() + ": " + describe(cause);
+        cancelResponseTimer();
+        closeBackendChannel();
+        if (responseStarted) {
+            abortResponse(errorCause, detail);
+        } else {
+            respondError(errorCause, "bad gateway: " + detail, backend);
+        }
+    }
+
+    private void onResponseTimeout() {
+        responseTimeout = null;
+        if (responseDone || responseStarted) {
+            return;
+        }
+        respondError(ErrorCause.RESPONSE_TIMEOUT, "gateway timeout: " + backend.id() + " sent no response within "
+                + balancer.config().responseTimeoutMillis() + " ms", backend);
+    }
+
+    private void respondNoBackend() {
+        String message = connectFailures == null
+                ? "no healthy backend: 0 of " + balancer.backends().size() + " backends are UP"
+                : "no healthy backend: every candidate failed before receiving the request: " + connectFailures;
+        respondError(ErrorCause.NO_HEALTHY_BACKEND, message, null);
+    }
+
+    /** Sends the client an error response made by the balancer; {@code blamed} is null for a 503. */
+    private void respondError(ErrorCause cause, String message, Backend blamed) {
+        abandon();
+        String upstream = blamed == null ? null : blamed.id();
+        if (blamed != null) {
+            blamed.recordBalancerError();
+        }
+        logFailure(cause, message, upstream);
+
+        ErrorResponse response = HttpResponses.error(HttpResponseStatus.valueOf(cause.status()), message, cause,
+                upstream);
+        if (upstream != null) {
+            response.headers().set(VigiaHeaders.X_UPSTREAM_SERVER, upstream);
+        }
+        boolean keepAlive = clientKeepAlive && !balancer.isDraining();
+        ProxyHeaders.setConnection(response.headers(), keepAlive, clientHttp10);
+        ChannelFuture written = clientCtx.writeAndFlush(response);
+        frontend.onResponseDone(this, keepAlive, written);
+    }
+
+    /** Ends a response whose head already reached the client: counts a 502 and closes the client. */
+    private void abortResponse(ErrorCause cause, String message) {
+        abandon();
+        backend.recordBalancerError();
+        balancer.monitor().record(HttpResponseStatus.BAD_GATEWAY.code(), method, uri, message, backend.id(), cause);
+        logFailure(cause, message, backend.id());
+        frontend.abortClient();
+    }
+
+    private void logFailure(ErrorCause cause, String message, String upstream) {
+        long suppressed = balancer.backendFailureLog().tryAcquire();
+        if (suppressed >= 0) {
+            log.warn("{} backend={} cause={} method={} uri={} message=\"{}\" suppressed={}", clientCtx.channel(),
+                    upstream, cause.jsonName(), method, pathOf(uri), message, suppressed);
+        }
+    }
+
+    private void hold(HttpContent content) {
+        if (heldBody == null) {
+            heldBody = new ArrayList<>(2);
+        }
+        heldBody.add(content);
+    }
+
+    private void releaseHeldBody() {
+        if (heldBody == null) {
+            return;
+        }
+        for (HttpContent content : heldBody) {
+            content.release();
+        }
+        heldBody = null;
+    }
+
+    private void exclude(Backend target) {
+        if (excluded == null) {
+            excluded = new ArrayList<>(2);
+        }
+        excluded.add(target);
+    }
+
+    private void startResponseTimer() {
+        cancelResponseTimer();
+        responseTimeout = clientCtx.executor().schedule(this::onResponseTimeout,
+                balancer.config().responseTimeoutMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void cancelResponseTimer() {
+        if (responseTimeout != null) {
+            responseTimeout.cancel(false);
+            responseTimeout = null;
+        }
+    }
+
+    private void detachBackendChannel() {
+        if (backendHandler != null) {
+            backendHandler.detach();
+        }
+        backendChannel = null;
+        backendHandler = null;
+    }
+
+    private void closeBackendChannel() {
+        Channel channel = backendChannel;
+        detachBackendChannel();
+        if (channel != null) {
+            channel.close();
+        }
+    }
+
+    static boolean isConnectionReset(Throwable cause) {
+        if (!(cause instanceof IOException) || cause.getMessage() == null) {
+            return false;
+        }
+        return cause.getMessage().toLowerCase(Locale.ROOT).contains("connection reset");
+    }
+
+    static String describe(Throwable cause) {
+        String message = cause.getMessage();
+        return message == null ? cause.getClass().getSimpleName() : message;
+    }
+
+    /** The request target without its query, which may carry secrets and stays out of logs. */
+    static String pathOf(String uri) {
+        int query = uri.indexOf('?');
+        return query < 0 ? uri : uri.substring(0, query);
+    }
+}

@@ -1,0 +1,78 @@
+package io.vigia.balancer.health;
+
+import io.vigia.balancer.selection.Backend;
+import io.vigia.balancer.selection.BackendGroup;
+import io.vigia.balancer.selection.BackendState;
+
+/**
+ * Applies the rise/fall thresholds to one backend's probe results and reports refused connections.
+ *
+ * <p>A DOWN backend goes UP after {@code rise} consecutive successful probes; an UP backend goes DOWN
+ * after {@code fall} consecutive failed probes, or at once when the data path reports a refused
+ * connection. Backends start UP so traffic flows from the first second, but the very first probe, sent at
+ * startup, takes a backend that fails it DOWN at once instead of after {@code fall} intervals.
+ *
+ * <p>Probe results arrive on an event loop and refusals on any event loop, so every method that changes
+ * state is {@code synchronized}. {@link #lastProbe()} is a volatile read for {@code /status}.
+ */
+public final class HealthTracker {
+
+    private final Backend backend;
+    private final BackendGroup group;
+    private final int rise;
+    private final int fall;
+
+    private int consecutiveSuccesses;
+    private int consecutiveFailures;
+    private boolean probed;
+    private volatile ProbeResult lastProbe;
+
+    public HealthTracker(Backend backend, BackendGroup group, int rise, int fall) {
+        this.backend = backend;
+        this.group = group;
+        this.rise = rise;
+        this.fall = fall;
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    /** The most recent probe result, or {@code null} before the first probe finished. */
+    public ProbeResult lastProbe() {
+        return lastProbe;
+    }
+
+    /** Records a probe result and changes the backend's state when a threshold is reached. */
+    public synchronized void record(ProbeResult result) {
+        boolean first = !probed;
+        probed = true;
+        lastProbe = result;
+        if (result.ok()) {
+            consecutiveFailures = 0;
+            consecutiveSuccesses++;
+            if (!backend.isUp() && consecutiveSuccesses >= rise) {
+                group.changeState(backend, BackendState.UP, consecutiveSuccesses + " consecutive successful probes");
+            }
+            return;
+        }
+
+        consecutiveSuccesses = 0;
+        consecutiveFailures++;
+        if (backend.isUp() && first) {
+            group.changeState(backend, BackendState.DOWN, "first probe failed: " + result.error());
+        } else if (backend.isUp() && consecutiveFailures >= fall) {
+            group.changeState(backend, BackendState.DOWN,
+                    consecutiveFailures + " consecutive failed probes, last: " + result.error());
+        }
+    }
+
+    /**
+     * Takes the backend DOWN at once, for example after a refused connection. It comes back after
+     * {@code rise} consecutive successful probes.
+     */
+    public synchronized void markDown(String reason) {
+        consecutiveSuccesses = 0;
+        group.changeState(backend, BackendState.DOWN, reason);
+    }
+}

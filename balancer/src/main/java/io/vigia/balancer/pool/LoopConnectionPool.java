@@ -1,0 +1,88 @@
+package io.vigia.balancer.pool;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
+import io.vigia.balancer.selection.Backend;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Idle keep-alive connections from one event loop to every backend.
+ *
+ * <p>Every method must be called on {@link #loop()}: the connections are registered on it and the
+ * idle lists are plain {@link ArrayDeque}s. Connections are reused last-in first-out, which keeps a few
+ * connections busy and lets backends time out the ones that are no longer needed. An idle connection
+ * keeps reading, so a close by the backend removes it from its list at once. Data that arrives on an idle
+ * connection makes the backend handler close it.
+ */
+public final class LoopConnectionPool {
+
+    private final EventLoop loop;
+    private final Bootstrap bootstrap;
+    private final List<ArrayDeque<Channel>> idleByBackend;
+    private final int maxIdlePerBackend;
+
+    LoopConnectionPool(EventLoop loop, Bootstrap bootstrap, int backendCount, int maxIdlePerBackend) {
+        this.loop = loop;
+        this.bootstrap = bootstrap;
+        this.maxIdlePerBackend = maxIdlePerBackend;
+        List<ArrayDeque<Channel>> lists = new ArrayList<>(backendCount);
+        for (int i = 0; i < backendCount; i++) {
+            lists.add(new ArrayDeque<>());
+        }
+        this.idleByBackend = List.copyOf(lists);
+    }
+
+    public EventLoop loop() {
+        return loop;
+    }
+
+    /** Takes the most recently released open connection to {@code backend}, or returns {@code null}. */
+    public Channel pollIdle(Backend backend) {
+        ArrayDeque<Channel> idle = idleByBackend.get(backend.index());
+        Channel channel;
+        while ((channel = idle.pollFirst()) != null) {
+            if (channel.isActive()) {
+                return channel;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Opens a new connection to {@code backend} on this loop. The caller owns the channel until it hands
+     * it to {@link #release} or closes it.
+     */
+    public ChannelFuture connect(Backend backend) {
+        ChannelFuture future = bootstrap.connect(backend.address());
+        Channel channel = future.channel();
+        ArrayDeque<Channel> idle = idleByBackend.get(backend.index());
+        channel.closeFuture().addListener(closed -> idle.remove(channel));
+        return future;
+    }
+
+    /**
+     * Keeps {@code channel}, whose last exchange completed cleanly, for reuse; closes it instead when
+     * {@code backend} already has the maximum number of idle connections on this loop.
+     */
+    public void release(Backend backend, Channel channel) {
+        if (!channel.isActive()) {
+            return;
+        }
+        ArrayDeque<Channel> idle = idleByBackend.get(backend.index());
+        if (idle.size() >= maxIdlePerBackend) {
+            channel.close();
+            return;
+        }
+        channel.config().setAutoRead(true);
+        idle.addFirst(channel);
+    }
+
+    /** Number of idle connections to {@code backend} on this loop. */
+    public int idleCount(Backend backend) {
+        return idleByBackend.get(backend.index()).size();
+    }
+}

@@ -1,0 +1,113 @@
+package io.vigia.balancer.selection;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * One backend server: its address, its current state and the traffic counters shown on {@code /status}.
+ *
+ * <p>The address and id never change. The state and the time it was entered are written only by
+ * {@link BackendGroup#changeState} under the group's lock and read by any thread through volatile fields.
+ * The counters are {@link LongAdder}s that every event loop increments.
+ */
+public final class Backend {
+
+    private final int index;
+    private final String host;
+    private final int port;
+    private final String id;
+    private final InetSocketAddress address;
+
+    private volatile BackendState state;
+    private volatile long stateSinceMillis;
+
+    private final LongAdder requests = new LongAdder();
+    private final LongAdder errors = new LongAdder();
+
+    /**
+     * Creates a backend in state {@code initialState}.
+     *
+     * @param index position in its {@link BackendGroup}, used to index per-backend arrays
+     * @param address where to connect; resolved once by the caller
+     */
+    public Backend(int index, String host, int port, InetSocketAddress address, BackendState initialState,
+                   long stateSinceMillis) {
+        this.index = index;
+        this.host = host;
+        this.port = port;
+        this.id = host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ":" + port;
+        this.address = address;
+        this.state = initialState;
+        this.stateSinceMillis = stateSinceMillis;
+    }
+
+    public int index() {
+        return index;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /**
+     * The backend as {@code host:port} ({@code [host]:port} for IPv6), the form used in logs, JSON and
+     * {@code X-Upstream-Server}.
+     */
+    public String id() {
+        return id;
+    }
+
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    public BackendState state() {
+        return state;
+    }
+
+    public boolean isUp() {
+        return state == BackendState.UP;
+    }
+
+    /** Wall-clock time, in epoch milliseconds, when the backend entered its current state. */
+    public long stateSinceMillis() {
+        return stateSinceMillis;
+    }
+
+    /** Counts one response relayed from this backend; {@code status} of 400 or more also counts an error. */
+    public void recordResponse(int status) {
+        requests.increment();
+        if (status >= 400) {
+            errors.increment();
+        }
+    }
+
+    /** Counts one error response the balancer made itself because of this backend (502 or 504). */
+    public void recordBalancerError() {
+        errors.increment();
+    }
+
+    /** Responses relayed from this backend. */
+    public long requests() {
+        return requests.sum();
+    }
+
+    /** Error responses relayed from this backend plus the 502 and 504 responses the balancer made for it. */
+    public long errors() {
+        return errors.sum();
+    }
+
+    void setState(BackendState newState, long sinceMillis) {
+        this.stateSinceMillis = sinceMillis;
+        this.state = newState;
+    }
+
+    @Override
+    public String toString() {
+        return id;
+    }
+}

@@ -1,0 +1,92 @@
+package io.vigia.balancer.selection;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every configured backend plus the round robin over those that are UP.
+ *
+ * <p>State changes come from health probes and from the data path (a refused connection) on any thread.
+ * {@link #changeState} serializes them under this object's lock, logs each one and republishes the
+ * healthy list whole. {@link #select} reads only that snapshot and takes no lock.
+ */
+public final class BackendGroup {
+
+    private static final Logger log = LoggerFactory.getLogger(BackendGroup.class);
+
+    private final List<Backend> all;
+    private final RoundRobinSelector<Backend> healthy = new RoundRobinSelector<>();
+    private final LongSupplier clockMillis;
+
+    /** Creates a group over {@code backends}, whose indexes must be 0, 1, 2... in list order. */
+    public BackendGroup(List<Backend> backends, LongSupplier clockMillis) {
+        for (int i = 0; i < backends.size(); i++) {
+            if (backends.get(i).index() != i) {
+                throw new IllegalArgumentException("backend " + backends.get(i) + " has index "
+                        + backends.get(i).index() + ", expected " + i);
+            }
+        }
+        this.all = List.copyOf(backends);
+        this.clockMillis = clockMillis;
+        publishHealthy();
+    }
+
+    /** Every backend in configuration order. */
+    public List<Backend> all() {
+        return all;
+    }
+
+    public int size() {
+        return all.size();
+    }
+
+    /** The backends that are UP, as one immutable snapshot. */
+    public List<Backend> healthy() {
+        return healthy.candidates();
+    }
+
+    /** Returns the next UP backend in turn, or {@code null} when none is UP. */
+    public Backend select() {
+        return healthy.next();
+    }
+
+    /** Returns the next UP backend in turn that {@code skip} does not reject, or {@code null}. */
+    public Backend select(Predicate<? super Backend> skip) {
+        return healthy.next(skip);
+    }
+
+    /**
+     * Moves {@code backend} to {@code newState}, logs the change and republishes the healthy list.
+     *
+     * @return whether the state changed; {@code false} when the backend was already in {@code newState}
+     */
+    public synchronized boolean changeState(Backend backend, BackendState newState, String reason) {
+        BackendState oldState = backend.state();
+        if (oldState == newState) {
+            return false;
+        }
+
+        long now = clockMillis.getAsLong();
+        backend.setState(newState, now);
+        publishHealthy();
+
+        log.info("backend {} state {} -> {} reason=\"{}\" since={} healthy={}/{}", backend.id(), oldState,
+                newState, reason, Instant.ofEpochMilli(now), healthy.candidates().size(), all.size());
+        return true;
+    }
+
+    private void publishHealthy() {
+        List<Backend> up = new ArrayList<>(all.size());
+        for (Backend backend : all) {
+            if (backend.isUp()) {
+                up.add(backend);
+            }
+        }
+        healthy.setCandidates(up);
+    }
+}

@@ -1,0 +1,167 @@
+package io.vigia.balancer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class BalancerCommandTest {
+
+    /** Exit status and captured output of one run. */
+    private record Run(int exitCode, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exitCode = Balancer.newCommandLine(args, new PrintWriter(out, true), new PrintWriter(err, true))
+                .execute(args);
+        return new Run(exitCode, out.toString(), err.toString());
+    }
+
+    private static BalancerConfig parse(String... args) {
+        CommandLine commandLine = Balancer.newCommandLine(args, new PrintWriter(new StringWriter()),
+                new PrintWriter(new StringWriter()));
+        commandLine.parseArgs(args);
+        return ((Balancer) commandLine.getCommand()).toConfig();
+    }
+
+    @Test
+    void portOutOfRangeExitsWith2() {
+        Run run = run("--lang", "en", "--port", "70000");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("Invalid value for --port: '70000'", "0 to 65535", "--help");
+    }
+
+    @Test
+    void positionalPortOutOfRangeExitsWith2() {
+        Run run = run("--lang", "en", "99999");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--port", "99999");
+    }
+
+    @Test
+    void nonNumericPortExitsWith2() {
+        Run run = run("--port", "eighty");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--port", "eighty");
+    }
+
+    @Test
+    void backendWithoutPortExitsWith2() {
+        Run run = run("--lang", "en", "--backends", "127.0.0.1:5001,127.0.0.1");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--backends", "'127.0.0.1'", "missing port");
+    }
+
+    @Test
+    void backendPortOutOfRangeExitsWith2() {
+        Run run = run("--lang", "en", "--backend", "127.0.0.1:70000");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--backend", "127.0.0.1:70000", "1 to 65535");
+    }
+
+    @Test
+    void backendWithEmptyHostExitsWith2() {
+        Run run = run("--lang", "en", "--backends", ":5001");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--backends", "':5001'", "empty host");
+    }
+
+    @Test
+    void nonPositiveSettingsExitWith2() {
+        String[][] cases = {
+            {"--rise", "0"}, {"--fall", "0"}, {"--probe-interval-ms", "0"}, {"--probe-timeout-ms", "-1"},
+            {"--connect-timeout-ms", "0"}, {"--response-timeout-ms", "0"}, {"--threads", "0"},
+        };
+        for (String[] args : cases) {
+            Run run = run("--lang", "en", args[0], args[1]);
+
+            assertThat(run.exitCode()).as(args[0]).isEqualTo(2);
+            assertThat(run.err()).as(args[0]).contains(args[0], "'" + args[1] + "'", "greater than 0");
+        }
+    }
+
+    @Test
+    void invalidLanguageExitsWith2() {
+        Run run = run("--lang", "fr");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--lang", "fr");
+    }
+
+    @Test
+    void errorsPrintInSpanish() {
+        Run run = run("--lang", "es", "--port", "70000");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("Valor no válido para --port: '70000'", "entre 0 y 65535");
+    }
+
+    @Test
+    void helpListsOptionsInBothLanguages() {
+        Run english = run("--lang", "en", "--help");
+        Run spanish = run("--lang", "es", "--help");
+
+        assertThat(english.exitCode()).isZero();
+        assertThat(english.out()).contains("--probe-interval-ms", "--pool-max-idle-per-backend", "Default: 5000");
+        assertThat(spanish.exitCode()).isZero();
+        assertThat(spanish.out()).contains("Opciones", "Por defecto: 5000");
+    }
+
+    @Test
+    void versionNamesTheProgram() {
+        Run run = run("--version");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).startsWith("vigia-balancer ").doesNotContain("${");
+    }
+
+    @Test
+    void portInUseExitsWith1WithoutStackTrace() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            String port = String.valueOf(taken.getLocalPort());
+            Run run = run("--lang", "en", "--port", port, "--threads", "1");
+
+            assertThat(run.exitCode()).isEqualTo(1);
+            assertThat(run.err()).contains("127.0.0.1:" + port, "already in use").doesNotContain("\tat ");
+        }
+    }
+
+    @Test
+    void collectsBackendsFromBothOptions() {
+        BalancerConfig config = parse("--backends", "10.0.0.1:1,10.0.0.2:2", "--backend", "10.0.0.3:3", "9090");
+
+        assertThat(config.backends()).extracting(BackendAddress::id)
+                .containsExactly("10.0.0.1:1", "10.0.0.2:2", "10.0.0.3:3");
+        assertThat(config.port()).isEqualTo(9090);
+    }
+
+    @Test
+    void usesDefaultsWithoutOptions() {
+        BalancerConfig config = parse();
+
+        assertThat(config.port()).isEqualTo(8080);
+        assertThat(config.backends()).extracting(BackendAddress::id)
+                .containsExactly("127.0.0.1:5001", "127.0.0.1:5002");
+        assertThat(config.threads()).isEqualTo(Runtime.getRuntime().availableProcessors());
+    }
+
+    @Test
+    void conflictingPortsExitWith2() {
+        Run run = run("--lang", "en", "--port", "8081", "8082");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--port", "differ");
+    }
+}

@@ -1,0 +1,70 @@
+package io.vigia.balancer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vigia.core.ErrorCause;
+import io.vigia.core.ErrorRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class MalformedRequestTest {
+
+    private FakeBackend backend;
+    private BalancerServer balancer;
+
+    @BeforeEach
+    void start() throws Exception {
+        backend = FakeBackend.start();
+        balancer = TestBalancers.start(TestBalancers.config(backend));
+    }
+
+    @AfterEach
+    void stop() {
+        balancer.stop();
+        backend.close();
+    }
+
+    @Test
+    void invalidVersionGets400AndClose() throws Exception {
+        try (TestHttpClient client = new TestHttpClient(balancer.port())) {
+            client.send("GET / NOT-HTTP\r\nHost: a\r\n\r\n");
+            TestHttpClient.Response response = client.readResponse();
+
+            assertThat(response.status()).isEqualTo(400);
+            assertThat(response.header("Connection")).isEqualTo("close");
+            assertThat(response.json().get("type").asText()).isEqualTo("400_BAD_REQUEST");
+            assertThat(response.json().get("error").asText()).startsWith("malformed request: ");
+            assertThat(client.isClosedByServer()).isTrue();
+        }
+        ErrorRecord record = balancer.monitor().snapshot().recentErrors().get(0);
+        assertThat(record.bucket().name()).isEqualTo("400_BAD_REQUEST");
+        assertThat(record.cause()).isEqualTo(ErrorCause.MALFORMED_REQUEST);
+        assertThat(record.message()).isNotBlank();
+        assertThat(backend.received()).isEmpty();
+    }
+
+    @Test
+    void invalidChunkSizeAbortsForwardedRequest() throws Exception {
+        try (TestHttpClient client = new TestHttpClient(balancer.port())) {
+            client.send("POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nbad\r\n");
+            TestHttpClient.Response response = client.readResponse();
+
+            assertThat(response.status()).isEqualTo(400);
+            assertThat(client.isClosedByServer()).isTrue();
+        }
+        assertThat(balancer.monitor().count(400)).isEqualTo(1);
+        assertThat(balancer.monitor().snapshot().recentErrors().get(0).path()).isEqualTo("/echo");
+    }
+
+    @Test
+    void oversizedHeaderGets400() throws Exception {
+        try (TestHttpClient client = new TestHttpClient(balancer.port())) {
+            client.send("GET / HTTP/1.1\r\nHost: a\r\nX-Big: " + "x".repeat(20_000) + "\r\n\r\n");
+            TestHttpClient.Response response = client.readResponse();
+
+            assertThat(response.status()).isEqualTo(400);
+            assertThat(client.isClosedByServer()).isTrue();
+        }
+    }
+}
