@@ -1,6 +1,7 @@
 package io.vigia.balancer;
 
 import io.vigia.balancer.admin.AdminEndpoints;
+import io.vigia.balancer.dashboard.Dashboard;
 import io.vigia.balancer.health.HealthProber;
 import io.vigia.balancer.pool.ConnectionPools;
 import io.vigia.balancer.selection.BackendGroup;
@@ -21,11 +22,12 @@ final class BalancerContext {
     private final ErrorMonitor monitor;
     private final ErrorRecordingHandler errorRecorder;
     private final AdminEndpoints admin;
+    private final Dashboard dashboard;
     private final LogRateLimiter backendFailureLog = new LogRateLimiter(1, TimeUnit.SECONDS);
     private volatile boolean draining;
 
     BalancerContext(BalancerConfig config, BackendGroup backends, HealthProber prober, ConnectionPools pools,
-                    ErrorMonitor monitor, AdminEndpoints admin) {
+                    ErrorMonitor monitor, AdminEndpoints admin, Dashboard dashboard) {
         this.config = config;
         this.backends = backends;
         this.prober = prober;
@@ -33,6 +35,7 @@ final class BalancerContext {
         this.monitor = monitor;
         this.errorRecorder = new ErrorRecordingHandler(monitor);
         this.admin = admin;
+        this.dashboard = dashboard;
     }
 
     BalancerConfig config() {
@@ -62,6 +65,11 @@ final class BalancerContext {
 
     AdminEndpoints admin() {
         return admin;
+    }
+
+    /** The live dashboard served under {@code /dashboard}. */
+    Dashboard dashboard() {
+        return dashboard;
     }
 
     /** Limits warnings about failing backends to one per second across all connections. */

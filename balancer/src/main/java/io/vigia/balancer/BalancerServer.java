@@ -10,6 +10,10 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.vigia.balancer.admin.AdminEndpoints;
+import io.vigia.balancer.admin.StatusJson;
+import io.vigia.balancer.dashboard.Dashboard;
+import io.vigia.balancer.dashboard.DashboardSnapshotSource;
+import io.vigia.balancer.health.ProbeResult;
 import io.vigia.balancer.health.HealthProber;
 import io.vigia.balancer.health.ProbeSettings;
 import io.vigia.balancer.pool.ConnectionPools;
@@ -18,6 +22,7 @@ import io.vigia.balancer.selection.BackendGroup;
 import io.vigia.balancer.selection.BackendState;
 import io.vigia.core.ErrorMonitor;
 import io.vigia.core.ErrorStats;
+import io.vigia.core.ErrorStatsJson;
 import io.vigia.core.net.Transports;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -62,6 +67,7 @@ public final class BalancerServer implements AutoCloseable {
     private BackendGroup backends;
     private HealthProber prober;
     private BalancerContext context;
+    private Dashboard dashboard;
     private volatile String listen;
 
     public BalancerServer(BalancerConfig config) {
@@ -92,7 +98,8 @@ public final class BalancerServer implements AutoCloseable {
                 config.poolMaxIdlePerBackend());
         AdminEndpoints admin = new AdminEndpoints(backends, prober, monitor, () -> listen, startedAtMillis,
                 System::currentTimeMillis);
-        context = new BalancerContext(config, backends, prober, pools, monitor, admin);
+        dashboard = Dashboard.start(newDashboardSource(admin), group.next());
+        context = new BalancerContext(config, backends, prober, pools, monitor, admin, dashboard);
 
         serverChannel = bind(bindAddress);
         InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
@@ -160,6 +167,8 @@ public final class BalancerServer implements AutoCloseable {
         context.startDraining();
         serverChannel.close().awaitUninterruptibly();
         prober.close();
+        // Event streams never finish on their own, so they close before the drain waits for connections.
+        dashboard.stop().awaitUninterruptibly();
         log.info("balancer stopping: listener closed, draining open_connections={} drain_timeout_ms={}",
                 clientChannels.size(), config.drainTimeoutMillis());
         for (Channel channel : clientChannels) {
@@ -220,6 +229,7 @@ public final class BalancerServer implements AutoCloseable {
             return bind.channel();
         }
 
+        dashboard.stop().awaitUninterruptibly();
         group.shutdownGracefully(0, 0, TimeUnit.SECONDS).awaitUninterruptibly();
         group = null;
         Throwable cause = bind.cause();
@@ -230,6 +240,28 @@ public final class BalancerServer implements AutoCloseable {
                 || detail.toLowerCase(Locale.ROOT).contains("address already in use");
         throw new BalancerStartException(inUse ? BalancerStartException.Reason.PORT_IN_USE
                 : BalancerStartException.Reason.BIND_FAILED, config.host() + ":" + config.port(), detail, cause);
+    }
+
+    /**
+     * Builds what the dashboard shows: the {@code /status} and {@code /errors/stats} documents, with a version
+     * that changes whenever errors, requests, backend states or probe results change.
+     */
+    private DashboardSnapshotSource newDashboardSource(AdminEndpoints admin) {
+        return DashboardSnapshotSource.of(
+                () -> StatusJson.toTree(admin.statusReport()),
+                () -> ErrorStatsJson.toTree(monitor.snapshot()),
+                this::dashboardVersion);
+    }
+
+    private long dashboardVersion() {
+        long version = monitor.totalErrors();
+        for (Backend backend : backends.all()) {
+            ProbeResult probe = prober.tracker(backend).lastProbe();
+            version = 31 * version + backend.requests();
+            version = 31 * version + backend.stateSinceMillis() + backend.state().ordinal();
+            version = 31 * version + (probe == null ? 0 : probe.timeMillis());
+        }
+        return version;
     }
 
     private Bootstrap newBackendBootstrap() {

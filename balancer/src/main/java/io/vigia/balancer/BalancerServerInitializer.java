@@ -8,7 +8,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 /**
  * Builds the pipeline of every client connection:
  * <pre>
- *   HttpServerCodec  &lt;-&gt;  ErrorRecordingHandler (shared)  &lt;-&gt;  FrontendHandler
+ *   HttpServerCodec  &lt;-&gt;  ErrorRecordingHandler (shared)  &lt;-&gt;  DashboardHandler  &lt;-&gt;  FrontendHandler
  * </pre>
  * and registers the connection in the group the server drains on shutdown. Messages are streamed, never
  * aggregated. One shared instance serves the whole server.
@@ -31,6 +31,7 @@ final class BalancerServerInitializer extends ChannelInitializer<Channel> {
         ch.pipeline()
                 .addLast("codec", new HttpServerCodec())
                 .addLast("errors", balancer.errorRecorder())
+                .addLast("dashboard", balancer.dashboard().newHandler())
                 .addLast("frontend", new FrontendHandler(balancer));
     }
 }

@@ -135,4 +135,22 @@ class AdminEndpointsTest {
         assertThat(backend.received()).isEmpty();
         assertThat(balancer.monitor().count(405)).isEqualTo(1);
     }
+
+    @Test
+    void dashboardIsServedBesideTheProxy() throws Exception {
+        try (TestHttpClient client = new TestHttpClient(balancer.port())) {
+            client.get("/status/404");
+            TestHttpClient.Response page = client.get("/dashboard", "Accept-Language: es-CL,es;q=0.9");
+            TestHttpClient.Response snapshot = client.get("/dashboard/snapshot");
+
+            assertThat(page.status()).isEqualTo(200);
+            assertThat(page.header("Content-Type")).startsWith("text/html");
+            assertThat(page.text()).contains("lang=\"es\"");
+            JsonNode json = snapshot.json();
+            assertThat(json.get("status").get("backends").get(0).get("id").asText()).isEqualTo(backend.id());
+            assertThat(json.get("errors").get("error_types").get("404_NOT_FOUND").asLong()).isEqualTo(1);
+        }
+        assertThat(backend.received("/dashboard")).isEmpty();
+        assertThat(backend.received("/dashboard/snapshot")).isEmpty();
+    }
 }

@@ -42,7 +42,7 @@ class FrontendHandlerTest {
                 .build();
         AdminEndpoints admin = new AdminEndpoints(backends, prober, monitor, () -> "embedded:0", 0, () -> 0);
         BalancerContext context = new BalancerContext(config, backends, prober,
-                new ConnectionPools(new Bootstrap(), 1, 4), monitor, admin);
+                new ConnectionPools(new Bootstrap(), 1, 4), monitor, admin, null);
         channel.pipeline().addLast(new HttpServerCodec(), context.errorRecorder(), new FrontendHandler(context));
     }
 
