@@ -42,9 +42,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>A connection that cannot be opened (refused, timed out) takes the backend DOWN and the same
  *       request goes to the next healthy backend. Nothing was sent, so this holds for every method.</li>
- *   <li>A reused keep-alive connection that closes before any response byte is the race of a backend
- *       closing an idle connection. A GET or HEAD without a body is sent again, on a new connection, to
- *       the next healthy backend in turn, which may be the same one. Each backend receives at most one such
+ *   <li>A connection that closes before any response byte is either the race of a backend closing an
+ *       idle keep-alive connection or a backend going away. A GET or HEAD without a body is sent again, on
+ *       a new connection, to the next healthy backend in turn. The failed backend is chosen again only when
+ *       its reused connection failed and no other backend is left. Each backend receives at most one such
  *       replay. Other methods are never replayed, because the backend may have acted on them.</li>
  *   <li>No backend left: 503 {@code NO_HEALTHY_BACKEND}. No response head within the response timeout: 504
  *       {@code RESPONSE_TIMEOUT}. Connection lost or invalid response before the head: 502.</li>
@@ -312,22 +313,29 @@ final class ProxyExchange {
     }
 
     private boolean mayReplay() {
-        return reusedConnection && idempotentMethod && !bodySent && !responseHeadSeen;
+        return idempotentMethod && !bodySent && !responseHeadSeen;
     }
 
     private void replay() {
         Backend failed = backend;
-        Backend next = balancer.backends().select(candidate -> excluded != null && excluded.contains(candidate));
+        if (!reusedConnection) {
+            // A new connection that dies before answering means the backend is going away, not an idle race.
+            exclude(failed);
+        }
+        Backend next = balancer.backends().select(candidate -> candidate == failed || isExcluded(candidate));
+        if (next == null && !isExcluded(failed)) {
+            next = failed;
+        }
         if (next == null) {
             respondError(ErrorCause.PREMATURE_CLOSE, "bad gateway: " + failed.id()
-                    + " closed a reused connection before responding and no backend is left to retry on", failed);
+                    + " closed the connection before responding and no backend is left to retry on", failed);
             return;
         }
 
         exclude(next);
         long suppressed = balancer.backendFailureLog().tryAcquire();
         if (suppressed >= 0) {
-            log.info("{} retrying method={} uri={} on backend={}: reused connection to {} closed before a response"
+            log.info("{} retrying method={} uri={} on backend={}: connection to {} closed before a response"
                     + " suppressed={}", clientCtx.channel(), method, pathOf(uri), next.id(), failed.id(), suppressed);
         }
         attempt(next, false);
@@ -495,6 +503,10 @@ final class ProxyExchange {
             content.release();
         }
         heldBody = null;
+    }
+
+    private boolean isExcluded(Backend target) {
+        return excluded != null && excluded.contains(target);
     }
 
     private void exclude(Backend target) {

@@ -124,6 +124,26 @@ class FailoverTest {
     }
 
     @Test
+    void retriesGetOnOtherBackendWhenNewConnectionDies() throws Exception {
+        backend = FakeBackend.start();
+        try (FakeBackend dying = FakeBackend.start()) {
+            dying.dropRequests(requestNumber -> true);
+            balancer = TestBalancers.start(TestBalancers.config(dying.address(), backend.address()));
+
+            try (TestHttpClient client = new TestHttpClient(balancer.port())) {
+                for (int i = 0; i < 4; i++) {
+                    TestHttpClient.Response response = client.get("/item/" + i);
+
+                    assertThat(response.status()).as("status of request %d", i).isEqualTo(200);
+                    assertThat(response.text()).isEqualTo("hello from " + backend.id());
+                }
+            }
+            assertThat(dying.received()).isNotEmpty();
+        }
+        assertThat(balancer.monitor().totalErrors()).isZero();
+    }
+
+    @Test
     void doesNotReplayPost() throws Exception {
         backend = FakeBackend.start();
         backend.dropRequests(requestNumber -> requestNumber == 2);
