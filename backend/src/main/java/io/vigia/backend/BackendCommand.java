@@ -1,5 +1,6 @@
 package io.vigia.backend;
 
+import io.vigia.core.cli.UserLanguage;
 import java.io.PrintWriter;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -108,7 +109,7 @@ final class BackendCommand {
         }
         String language = requested == null ? null : requested.toLowerCase(Locale.ROOT);
         if (language == null || !LANGUAGES.contains(language)) {
-            language = Locale.getDefault().getLanguage();
+            language = UserLanguage.detect().getLanguage();
         }
         return "es".equals(language) ? Locale.forLanguageTag("es") : Locale.ENGLISH;
     }

@@ -1,6 +1,7 @@
 package io.vigia.balancer;
 
 import ch.qos.logback.classic.LoggerContext;
+import io.vigia.core.cli.UserLanguage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -232,7 +233,7 @@ public final class Balancer implements Callable<Integer> {
                 return Locale.forLanguageTag(value);
             }
         }
-        return "es".equals(Locale.getDefault().getLanguage()) ? Locale.forLanguageTag("es") : Locale.ROOT;
+        return "es".equals(UserLanguage.detect().getLanguage()) ? Locale.forLanguageTag("es") : Locale.ROOT;
     }
 
     /** Reads the version that the build writes into {@code version.properties}. */

@@ -1,7 +1,7 @@
 package io.vigia.it;
 
 import java.io.PrintStream;
-import java.util.Locale;
+import io.vigia.core.cli.UserLanguage;
 
 /**
  * Command-line entry point of the {@code it} module: {@code demo} starts the whole stack on its fixed ports and
@@ -41,7 +41,7 @@ public final class Main {
     static int run(String[] args, PrintStream out, PrintStream err) {
         CommandLineArguments arguments;
         try {
-            arguments = CommandLineArguments.parse(args, Language.fromLocale(Locale.getDefault()));
+            arguments = CommandLineArguments.parse(args, Language.fromLocale(UserLanguage.detect()));
         } catch (CommandLineArguments.UsageException e) {
             Messages messages = Messages.of(e.language());
             err.println(e.format(messages));
