@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * Paths the Maven build hands to the integration tests as system properties (see the failsafe configuration
  * in {@code it/pom.xml}): the runtime classpath of the modules under test, this module's classes, its test
- * classes and the directory for child-process logs.
+ * classes, the directory for child-process logs and the directory for browser screenshots.
  */
 final class TestEnvironment {
 
@@ -19,6 +19,7 @@ final class TestEnvironment {
     private static final String CLASSES_DIRECTORY = "vigia.it.classesDir";
     private static final String TEST_CLASSES_DIRECTORY = "vigia.it.testClassesDir";
     private static final String LOG_DIRECTORY = "vigia.it.logDir";
+    private static final String SCREENSHOT_DIRECTORY = "vigia.it.screenshotDir";
 
     private TestEnvironment() {
     }
@@ -41,11 +42,20 @@ final class TestEnvironment {
 
     /** Directory for the logs of child processes; created on first use. */
     static Path logDirectory() {
-        Path directory = Path.of(requiredProperty(LOG_DIRECTORY));
+        return createDirectory(LOG_DIRECTORY, "log directory");
+    }
+
+    /** Directory for the screenshots that browser tests take; created on first use. */
+    static Path screenshotDirectory() {
+        return createDirectory(SCREENSHOT_DIRECTORY, "screenshot directory");
+    }
+
+    private static Path createDirectory(String property, String description) {
+        Path directory = Path.of(requiredProperty(property));
         try {
             return Files.createDirectories(directory);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the log directory " + directory, e);
+            throw new UncheckedIOException("cannot create the " + description + " " + directory, e);
         }
     }
 
