@@ -46,6 +46,24 @@ class ScenarioIT {
                 "Tipos de errores: {'400_BAD_REQUEST': 1, '404_NOT_FOUND': 1, '500_INTERNAL_ERROR': 1}",
                 ""));
         assertThat(output.stderr()).isEmpty();
+        assertClusterViewNamesEachError();
+    }
+
+    /** The balancer's recent errors name the backend of each error and carry the backend's message. */
+    private static void assertClusterViewNamesEachError() {
+        JsonNode recent = Http.json(new Http().get(cluster.balancerUri("/errors/stats")).body()).path("recent_errors");
+
+        assertThat(recent).hasSize(3);
+        assertThat(recent.get(0).path("type").asText()).isEqualTo("500_INTERNAL_ERROR");
+        assertThat(recent.get(0).path("message").asText()).contains("simulated failure");
+        assertThat(recent.get(1).path("type").asText()).isEqualTo("404_NOT_FOUND");
+        assertThat(recent.get(1).path("message").asText()).isEqualTo("task 999999 not found");
+        assertThat(recent.get(2).path("type").asText()).isEqualTo("400_BAD_REQUEST");
+        assertThat(recent.get(2).path("message").asText()).startsWith("title is required");
+        for (JsonNode error : recent) {
+            assertThat(error.path("upstream").asText()).matches("127\\.0\\.0\\.1:\\d+");
+            assertThat(error.path("endpoint").asText()).startsWith("/api/tasks");
+        }
     }
 
     @Test

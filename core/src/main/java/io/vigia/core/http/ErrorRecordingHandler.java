@@ -22,7 +22,8 @@ import io.vigia.core.ErrorMonitor;
  * Requests are matched to responses in order, which is how HTTP/1.1 pairs them, pipelining included;
  * interim 1xx responses other than 101 do not consume a request. A response that implements
  * {@link ErrorDetail} adds its message, cause and upstream; otherwise the upstream is read from the
- * {@code X-Upstream-Server} header.
+ * {@code X-Upstream-Server} header and the message from {@code X-Error-Message}, which a relayed error
+ * response from a Vigía backend carries.
  *
  * <p>The handler is {@link Sharable} and stateless; per-connection state lives in a channel attribute
  * touched only on that channel's event loop. Nothing is allocated for responses below 400 once a
@@ -98,6 +99,9 @@ public final class ErrorRecordingHandler extends ChannelDuplexHandler {
         }
         if (upstream == null) {
             upstream = response.headers().get(VigiaHeaders.X_UPSTREAM_SERVER);
+        }
+        if (message == null) {
+            message = response.headers().get(VigiaHeaders.X_ERROR_MESSAGE);
         }
         monitor.record(status, method, path, message, upstream, cause);
     }

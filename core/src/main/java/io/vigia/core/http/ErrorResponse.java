@@ -19,6 +19,9 @@ public final class ErrorResponse extends DefaultFullHttpResponse implements Erro
     ErrorResponse(HttpVersion version, HttpResponseStatus status, ByteBuf content, String message,
                   ErrorCause cause, String upstream) {
         super(version, status, content);
+        if (message != null) {
+            headers().set(VigiaHeaders.X_ERROR_MESSAGE, VigiaHeaders.toHeaderValue(message));
+        }
         this.message = message;
         this.cause = cause;
         this.upstream = upstream;

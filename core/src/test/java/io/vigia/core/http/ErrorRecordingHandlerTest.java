@@ -107,6 +107,31 @@ class ErrorRecordingHandlerTest {
     }
 
     @Test
+    void readsMessageFromRelayedResponseHeader() {
+        EmbeddedChannel channel = new EmbeddedChannel(new ErrorRecordingHandler(monitor));
+
+        readRequest(channel, HttpMethod.DELETE, "/api/tasks/999999");
+        DefaultHttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_FOUND);
+        response.headers().set(VigiaHeaders.X_ERROR_MESSAGE, "task 999999 not found");
+        channel.writeOutbound(response);
+
+        assertThat(monitor.snapshot().recentErrors().get(0).message()).isEqualTo("task 999999 not found");
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void errorResponseCarriesSafeMessageHeader() {
+        ErrorResponse response = HttpResponses.error(HttpResponseStatus.BAD_REQUEST,
+                "título\r\nSet-Cookie: x=1 " + "a".repeat(300));
+
+        String header = response.headers().get(VigiaHeaders.X_ERROR_MESSAGE);
+        assertThat(header).startsWith("t?tulo??Set-Cookie: x=1 a");
+        assertThat(header).hasSize(VigiaHeaders.MAX_ERROR_MESSAGE_LENGTH);
+        assertThat(response.errorMessage()).startsWith("título\r\n");
+        response.release();
+    }
+
+    @Test
     void recordsUnparsableRequestWithoutMethodOrPath() {
         EmbeddedChannel channel = new EmbeddedChannel(new ErrorRecordingHandler(monitor));
         FullHttpRequest invalid = new DefaultFullHttpRequest(HttpVersion.HTTP_1_0, HttpMethod.GET, "/bad-request",
