@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.vigia.core.ErrorCause;
+import io.vigia.core.http.HtmlEscaper;
 import io.vigia.core.http.HttpResponses;
 import java.text.MessageFormat;
 import java.time.Instant;
@@ -144,7 +145,7 @@ final class TaskPage {
         appendHeader(html, language);
         html.append("<main>\n");
         if (errorText != null) {
-            html.append("<div id=\"error\" role=\"alert\">").append(Html.escape(errorText)).append("</div>\n");
+            html.append("<div id=\"error\" role=\"alert\">").append(HtmlEscaper.escape(errorText)).append("</div>\n");
         }
         appendAddForm(html, language, titleDraft);
         appendTable(html, language, tasks);
@@ -156,7 +157,7 @@ final class TaskPage {
     private void appendHeader(StringBuilder html, PageLanguage language) {
         String servedBy = format(language, "page.servedBy", address.get(), Long.toString(pid));
         html.append("<header>\n<h1>").append(escaped(language, "page.heading")).append("</h1>\n")
-                .append("<p id=\"served-by\">").append(Html.escape(servedBy)).append("</p>\n")
+                .append("<p id=\"served-by\">").append(HtmlEscaper.escape(servedBy)).append("</p>\n")
                 .append("<p class=\"hint\">").append(escaped(language, "page.roundRobinHint")).append("</p>\n")
                 .append("</header>\n");
     }
@@ -166,7 +167,7 @@ final class TaskPage {
                 .append("\" accept-charset=\"UTF-8\">\n")
                 .append("<label for=\"title\">").append(escaped(language, "page.addLabel")).append("</label>\n")
                 .append("<input id=\"title\" name=\"title\" type=\"text\" required autocomplete=\"off\" value=\"")
-                .append(Html.escape(titleDraft)).append("\">\n")
+                .append(HtmlEscaper.escape(titleDraft)).append("\">\n")
                 .append("<button type=\"submit\" data-action=\"add\">").append(escaped(language, "page.addButton"))
                 .append("</button>\n</form>\n");
     }
@@ -174,7 +175,7 @@ final class TaskPage {
     private void appendTable(StringBuilder html, PageLanguage language, List<Task> tasks) {
         long completed = tasks.stream().filter(Task::completed).count();
         String summary = format(language, "page.summary", Integer.toString(tasks.size()), Long.toString(completed));
-        html.append("<table id=\"tasks\">\n<caption>").append(Html.escape(summary)).append("</caption>\n")
+        html.append("<table id=\"tasks\">\n<caption>").append(HtmlEscaper.escape(summary)).append("</caption>\n")
                 .append("<thead><tr>");
         for (String column : List.of("page.column.title", "page.column.created", "page.column.status",
                 "page.column.actions")) {
@@ -194,9 +195,9 @@ final class TaskPage {
         String taskPath = TaskPageRoutes.FORM_TASKS_PATH + "/" + task.id();
         html.append("<tr data-task-id=\"").append(task.id()).append("\" class=\"")
                 .append(task.completed() ? "completed" : "pending").append("\">")
-                .append("<td class=\"title\">").append(Html.escape(task.title())).append("</td>")
-                .append("<td><time datetime=\"").append(Html.escape(task.createdAt())).append("\">")
-                .append(Html.escape(displayTime(task.createdAt()))).append("</time></td>")
+                .append("<td class=\"title\">").append(HtmlEscaper.escape(task.title())).append("</td>")
+                .append("<td><time datetime=\"").append(HtmlEscaper.escape(task.createdAt())).append("\">")
+                .append(HtmlEscaper.escape(displayTime(task.createdAt()))).append("</time></td>")
                 .append("<td class=\"status\">")
                 .append(escaped(language, task.completed() ? "page.status.completed" : "page.status.pending"))
                 .append("</td>\n<td class=\"actions\">");
@@ -235,7 +236,7 @@ final class TaskPage {
     }
 
     private String escaped(PageLanguage language, String key) {
-        return Html.escape(text(language, key));
+        return HtmlEscaper.escape(text(language, key));
     }
 
     /** Formats the MessageFormat pattern {@code key}. Pass numbers as strings, so that none gets grouping. */

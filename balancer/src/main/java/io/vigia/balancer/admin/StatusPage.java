@@ -1,6 +1,7 @@
 package io.vigia.balancer.admin;
 
 import io.vigia.balancer.health.ProbeResult;
+import io.vigia.core.http.HtmlEscaper;
 import java.time.Instant;
 
 /**
@@ -57,16 +58,16 @@ public final class StatusPage {
     public static String render(StatusReport report, Language language) {
         StringBuilder html = new StringBuilder(2048);
         html.append("<!DOCTYPE html>\n<html lang=\"").append(language.tag).append("\">\n<head>\n")
-                .append("<meta charset=\"utf-8\">\n<title>").append(escape(language.title)).append("</title>\n")
-                .append("</head>\n<body>\n<h1>").append(escape(language.title)).append("</h1>\n<p>")
-                .append(escape(language.listenLabel)).append(": ").append(escape(report.listen())).append(" | ")
-                .append(escape(language.startedLabel)).append(": ")
-                .append(escape(Instant.ofEpochMilli(report.startedAtMillis()).toString())).append(" | ")
-                .append(escape(language.uptimeLabel)).append(": ").append(report.uptimeSeconds()).append(" | ")
-                .append(escape(language.totalErrorsLabel)).append(": ").append(report.totalErrors())
+                .append("<meta charset=\"utf-8\">\n<title>").append(HtmlEscaper.escape(language.title)).append("</title>\n")
+                .append("</head>\n<body>\n<h1>").append(HtmlEscaper.escape(language.title)).append("</h1>\n<p>")
+                .append(HtmlEscaper.escape(language.listenLabel)).append(": ").append(HtmlEscaper.escape(report.listen())).append(" | ")
+                .append(HtmlEscaper.escape(language.startedLabel)).append(": ")
+                .append(HtmlEscaper.escape(Instant.ofEpochMilli(report.startedAtMillis()).toString())).append(" | ")
+                .append(HtmlEscaper.escape(language.uptimeLabel)).append(": ").append(report.uptimeSeconds()).append(" | ")
+                .append(HtmlEscaper.escape(language.totalErrorsLabel)).append(": ").append(report.totalErrors())
                 .append("</p>\n<table border=\"1\">\n<thead><tr>");
         for (String column : language.columns) {
-            html.append("<th>").append(escape(column)).append("</th>");
+            html.append("<th>").append(HtmlEscaper.escape(column)).append("</th>");
         }
         html.append("</tr></thead>\n<tbody>\n");
         for (StatusReport.BackendStatus backend : report.backends()) {
@@ -100,23 +101,6 @@ public final class StatusPage {
     }
 
     private static void cell(StringBuilder html, String value) {
-        html.append("<td>").append(escape(value)).append("</td>");
-    }
-
-    /** Escapes the five characters that are special in HTML text and attribute values. */
-    public static String escape(String text) {
-        StringBuilder escaped = new StringBuilder(text.length() + 16);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '&' -> escaped.append("&amp;");
-                case '<' -> escaped.append("&lt;");
-                case '>' -> escaped.append("&gt;");
-                case '"' -> escaped.append("&quot;");
-                case '\'' -> escaped.append("&#39;");
-                default -> escaped.append(c);
-            }
-        }
-        return escaped.toString();
+        html.append("<td>").append(HtmlEscaper.escape(value)).append("</td>");
     }
 }

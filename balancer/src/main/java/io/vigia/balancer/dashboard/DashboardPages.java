@@ -3,6 +3,7 @@ package io.vigia.balancer.dashboard;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigia.core.ErrorStatsJson;
+import io.vigia.core.http.HtmlEscaper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

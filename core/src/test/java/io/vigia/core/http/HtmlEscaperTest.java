@@ -1,4 +1,4 @@
-package io.vigia.balancer.dashboard;
+package io.vigia.core.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,18 +1,18 @@
-package io.vigia.balancer.dashboard;
+package io.vigia.core.http;
 
 /**
- * Escapes text for HTML element content and quoted attribute values.
+ * Escapes text for HTML element content and quoted attribute values, for every page a Vigía server renders.
  *
  * <p>Replaces {@code & < > " '} with character references, which is enough for both contexts as long
  * as attribute values are quoted. Stateless; any thread may use it.
  */
-final class HtmlEscaper {
+public final class HtmlEscaper {
 
     private HtmlEscaper() {
     }
 
     /** Returns {@code text} with {@code & < > " '} replaced by character references; null becomes "". */
-    static String escape(String text) {
+    public static String escape(String text) {
         if (text == null) {
             return "";
         }
