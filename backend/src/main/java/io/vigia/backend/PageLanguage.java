@@ -1,6 +1,6 @@
 package io.vigia.backend;
 
-import java.util.List;
+import io.vigia.core.http.AcceptLanguage;
 import java.util.Locale;
 
 /**
@@ -11,8 +11,6 @@ enum PageLanguage {
 
     ENGLISH("en"),
     SPANISH("es");
-
-    private static final List<String> SUPPORTED_TAGS = List.of(SPANISH.tag, ENGLISH.tag);
 
     private final String tag;
 
@@ -35,18 +33,6 @@ enum PageLanguage {
      * {@code en-US,es;q=0.8} gives English. A missing or malformed header gives English.
      */
     static PageLanguage fromAcceptLanguage(String header) {
-        if (header == null || header.isBlank()) {
-            return ENGLISH;
-        }
-        List<Locale.LanguageRange> ranges;
-        try {
-            ranges = Locale.LanguageRange.parse(header);
-        } catch (IllegalArgumentException e) {
-            return ENGLISH;
-        }
-        // In Locale.lookupTag (RFC 4647 lookup), ranges of quality 0 and the wildcard match nothing, and es-CL
-        // matches es by truncation.
-        String chosen = Locale.lookupTag(ranges, SUPPORTED_TAGS);
-        return SPANISH.tag.equals(chosen) ? SPANISH : ENGLISH;
+        return AcceptLanguage.prefersSpanish(header) ? SPANISH : ENGLISH;
     }
 }

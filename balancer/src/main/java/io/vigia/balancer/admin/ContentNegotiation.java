@@ -1,5 +1,6 @@
 package io.vigia.balancer.admin;
 
+import io.vigia.core.http.AcceptLanguage;
 import java.util.Locale;
 
 /**
@@ -25,13 +26,9 @@ public final class ContentNegotiation {
         return html > 0 && html > json;
     }
 
-    /** Returns whether the first language in {@code acceptLanguage} is Spanish ({@code es}, {@code es-ES}...). */
+    /** Returns whether {@code acceptLanguage} ranks Spanish above English; see {@link AcceptLanguage}. */
     public static boolean prefersSpanish(String acceptLanguage) {
-        if (acceptLanguage == null) {
-            return false;
-        }
-        String first = acceptLanguage.trim().toLowerCase(Locale.ROOT);
-        return first.startsWith("es") && (first.length() == 2 || !Character.isLetter(first.charAt(2)));
+        return AcceptLanguage.prefersSpanish(acceptLanguage);
     }
 
     static double quality(String accept, String type, String subtype) {

@@ -1,6 +1,6 @@
 package io.vigia.balancer.dashboard;
 
-import java.util.List;
+import io.vigia.core.http.AcceptLanguage;
 import java.util.Locale;
 
 /**
@@ -35,32 +35,6 @@ enum DashboardLanguage {
      * first one listed wins.
      */
     static DashboardLanguage fromAcceptLanguage(String acceptLanguage) {
-        if (acceptLanguage == null || acceptLanguage.isBlank()) {
-            return EN;
-        }
-        List<Locale.LanguageRange> ranges;
-        try {
-            ranges = Locale.LanguageRange.parse(acceptLanguage);
-        } catch (IllegalArgumentException ignored) {
-            // A malformed header is the client's problem; the page still renders, in the default language.
-            return EN;
-        }
-        for (Locale.LanguageRange range : ranges) {
-            if (range.getWeight() <= 0) {
-                continue;
-            }
-            String name = range.getRange();
-            if (name.equals("*") || matches(name, EN.tag)) {
-                return EN;
-            }
-            if (matches(name, ES.tag)) {
-                return ES;
-            }
-        }
-        return EN;
-    }
-
-    private static boolean matches(String range, String primaryTag) {
-        return range.equals(primaryTag) || range.startsWith(primaryTag + "-");
+        return AcceptLanguage.prefersSpanish(acceptLanguage) ? ES : EN;
     }
 }
