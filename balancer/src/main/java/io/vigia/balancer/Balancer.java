@@ -1,6 +1,8 @@
 package io.vigia.balancer;
 
 import ch.qos.logback.classic.LoggerContext;
+import io.vigia.balancer.accesslog.AccessLog;
+import io.vigia.balancer.accesslog.AccessLogFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -88,6 +90,12 @@ public final class Balancer implements Callable<Integer> {
     @Option(names = "--drain-timeout-ms", paramLabel = "MS", descriptionKey = "drain-timeout")
     private long drainTimeoutMillis = BalancerConfig.DEFAULT_DRAIN_TIMEOUT_MILLIS;
 
+    @Option(names = "--access-log", negatable = true, descriptionKey = "access-log")
+    private boolean accessLog = BalancerConfig.DEFAULT_ACCESS_LOG_ENABLED;
+
+    @Option(names = "--access-log-format", paramLabel = "text|json", descriptionKey = "access-log-format")
+    private String accessLogFormat = BalancerConfig.DEFAULT_ACCESS_LOG_FORMAT.label();
+
     @Option(names = "--lang", paramLabel = "es|en", descriptionKey = "lang")
     private String language;
 
@@ -118,7 +126,10 @@ public final class Balancer implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        BalancerServer server = new BalancerServer(toConfig());
+        BalancerConfig config = toConfig();
+        // Logback reads this when it configures itself, at the first logger, which BalancerServer creates.
+        System.setProperty(AccessLog.FORMAT_PROPERTY, config.accessLogFormat().label());
+        BalancerServer server = new BalancerServer(config);
         try {
             server.start();
         } catch (BalancerStartException e) {
@@ -156,12 +167,22 @@ public final class Balancer implements Callable<Integer> {
                     .recentErrors(recentErrors)
                     .threads(threads)
                     .drainTimeoutMillis(drainTimeoutMillis)
+                    .accessLogEnabled(accessLog)
+                    .accessLogFormat(parseAccessLogFormat())
                     .build();
         } catch (ConfigException e) {
             String problem = message("problem." + e.problem().name());
             throw new ParameterException(spec.commandLine(),
                     MessageFormat.format(message("error.invalid"), e.option(), e.value(), problem));
         }
+    }
+
+    private AccessLogFormat parseAccessLogFormat() {
+        AccessLogFormat format = AccessLogFormat.parse(accessLogFormat);
+        if (format == null) {
+            throw new ConfigException("--access-log-format", accessLogFormat, ConfigProblem.INVALID_ACCESS_LOG_FORMAT);
+        }
+        return format;
     }
 
     private int listenPort() {

@@ -20,6 +20,8 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.vigia.balancer.metrics.RequestRecord;
+import io.vigia.balancer.metrics.RetryReason;
 import io.vigia.balancer.pool.LoopConnectionPool;
 import io.vigia.balancer.selection.Backend;
 import io.vigia.core.ErrorCause;
@@ -74,6 +76,7 @@ final class ProxyExchange {
     private final boolean clientHttp10;
     private final boolean clientKeepAlive;
     private final boolean hostMissing;
+    private final RequestRecord record;
 
     private List<HttpContent> heldBody;
     private boolean requestComplete;
@@ -110,6 +113,7 @@ final class ProxyExchange {
         this.clientKeepAlive = HttpUtil.isKeepAlive(request);
         this.backendRequest = ProxyHeaders.toBackendRequest(request, clientIp);
         this.hostMissing = !backendRequest.headers().contains(HttpHeaderNames.HOST);
+        this.record = balancer.recorder().newRecord(clientIp, request);
     }
 
     /** Chooses a backend and sends it the request head, or responds 503 at once when none is UP. */
@@ -222,6 +226,7 @@ final class ProxyExchange {
         log.debug("{} client closed before the response completed method={} uri={} backend={}",
                 clientCtx.channel(), method, pathOf(uri), backend);
         abandon();
+        balancer.recorder().abandoned(record);
     }
 
     /** Drops the backend connection, the held body and the timer without responding to the client. */
@@ -240,11 +245,15 @@ final class ProxyExchange {
             respondNoBackend();
             return;
         }
+        if (excluded != null) {
+            balancer.recorder().retried(record, RetryReason.CONNECT_FAILED);
+        }
         attempt(next, usePool);
     }
 
     private void attempt(Backend target, boolean usePool) {
         backend = target;
+        record.attemptStarted();
         if (hostMissing) {
             // HTTP/1.0 clients may omit Host, but HTTP/1.1 requires it on the way to the backend.
             backendRequest.headers().set(HttpHeaderNames.HOST, target.id());
@@ -325,6 +334,7 @@ final class ProxyExchange {
         }
 
         exclude(next);
+        balancer.recorder().retried(record, RetryReason.REUSED_CONNECTION_CLOSED);
         long suppressed = balancer.backendFailureLog().tryAcquire();
         if (suppressed >= 0) {
             log.info("{} retrying method={} uri={} on backend={}: reused connection to {} closed before a response"
@@ -389,11 +399,13 @@ final class ProxyExchange {
             finishResponse((LastHttpContent) content);
             return;
         }
+        record.addBodyBytes(content.content().readableBytes());
         clientCtx.write(content, clientCtx.voidPromise());
     }
 
     private void finishResponse(LastHttpContent last) {
         responseDone = true;
+        record.addBodyBytes(last.content().readableBytes());
         backend.recordResponse(responseStatus);
         Channel channel = backendChannel;
         detachBackendChannel();
@@ -408,6 +420,7 @@ final class ProxyExchange {
             log.debug("{} proxied method={} uri={} backend={} status={} reused={}", clientCtx.channel(), method,
                     pathOf(uri), backend.id(), responseStatus, reusedConnection);
         }
+        balancer.recorder().completed(record, backend, responseStatus);
         frontend.onResponseDone(this, clientKeepAliveAfterResponse, written);
     }
 
@@ -459,6 +472,8 @@ final class ProxyExchange {
         }
         boolean keepAlive = clientKeepAlive && !balancer.isDraining();
         ProxyHeaders.setConnection(response.headers(), keepAlive, clientHttp10);
+        record.addBodyBytes(response.content().readableBytes());
+        balancer.recorder().completed(record, blamed, cause.status());
         ChannelFuture written = clientCtx.writeAndFlush(response);
         frontend.onResponseDone(this, keepAlive, written);
     }
@@ -469,6 +484,7 @@ final class ProxyExchange {
         backend.recordBalancerError();
         balancer.monitor().record(HttpResponseStatus.BAD_GATEWAY.code(), method, uri, message, backend.id(), cause);
         logFailure(cause, message, backend.id());
+        balancer.recorder().completed(record, backend, HttpResponseStatus.BAD_GATEWAY.code());
         frontend.abortClient();
     }
 
