@@ -96,6 +96,15 @@ public final class Balancer implements Callable<Integer> {
     @Option(names = "--access-log-format", paramLabel = "text|json", descriptionKey = "access-log-format")
     private String accessLogFormat = BalancerConfig.DEFAULT_ACCESS_LOG_FORMAT.label();
 
+    @Option(names = "--eject-after", paramLabel = "N", descriptionKey = "eject-after")
+    private int ejectAfterFailures = BalancerConfig.DEFAULT_EJECT_AFTER_FAILURES;
+
+    @Option(names = "--eject-base-ms", paramLabel = "MS", descriptionKey = "eject-base-ms")
+    private long ejectBaseMillis = BalancerConfig.DEFAULT_EJECT_BASE_MILLIS;
+
+    @Option(names = "--eject-max-percent", paramLabel = "PERCENT", descriptionKey = "eject-max-percent")
+    private int ejectMaxPercent = BalancerConfig.DEFAULT_EJECT_MAX_PERCENT;
+
     @Option(names = "--lang", paramLabel = "es|en", descriptionKey = "lang")
     private String language;
 
@@ -169,6 +178,9 @@ public final class Balancer implements Callable<Integer> {
                     .drainTimeoutMillis(drainTimeoutMillis)
                     .accessLogEnabled(accessLog)
                     .accessLogFormat(parseAccessLogFormat())
+                    .ejectAfterFailures(ejectAfterFailures)
+                    .ejectBaseMillis(ejectBaseMillis)
+                    .ejectMaxPercent(ejectMaxPercent)
                     .build();
         } catch (ConfigException e) {
             String problem = message("problem." + e.problem().name());

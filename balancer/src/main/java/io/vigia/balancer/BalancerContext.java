@@ -25,6 +25,7 @@ final class BalancerContext {
     private final Dashboard dashboard;
     private final RequestRecorder recorder;
     private final LogRateLimiter backendFailureLog = new LogRateLimiter(1, TimeUnit.SECONDS);
+    private final LogRateLimiter unexpectedErrorLog = new LogRateLimiter(1, TimeUnit.SECONDS);
     private volatile boolean draining;
 
     /** Creates a context whose requests reach no exposed metrics and no access log, for handler tests. */
@@ -88,6 +89,11 @@ final class BalancerContext {
     /** Limits warnings about failing backends to one per second across all connections. */
     LogRateLimiter backendFailureLog() {
         return backendFailureLog;
+    }
+
+    /** Limits warnings about unexpected errors on client connections to one per second across all of them. */
+    LogRateLimiter unexpectedErrorLog() {
+        return unexpectedErrorLog;
     }
 
     /** Whether the balancer is shutting down: responses then close their connection. */

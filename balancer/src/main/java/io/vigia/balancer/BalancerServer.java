@@ -16,6 +16,7 @@ import io.vigia.balancer.dashboard.Dashboard;
 import io.vigia.balancer.dashboard.DashboardSnapshotSource;
 import io.vigia.balancer.health.ProbeResult;
 import io.vigia.balancer.health.HealthProber;
+import io.vigia.balancer.health.OutlierDetector;
 import io.vigia.balancer.metrics.BalancerMetrics;
 import io.vigia.balancer.health.ProbeSettings;
 import io.vigia.balancer.pool.ConnectionPools;
@@ -107,7 +108,7 @@ public final class BalancerServer implements AutoCloseable {
                 System::currentTimeMillis, new MetricsExposition(metrics.registry(), JvmMetricsRegistry.get()));
         dashboard = Dashboard.start(newDashboardSource(admin), group.next());
         context = new BalancerContext(config, backends, prober, pools, monitor, admin, dashboard,
-                new RequestRecorder(metrics, new AccessLog(config.accessLogEnabled())));
+                new RequestRecorder(metrics, new AccessLog(config.accessLogEnabled()), newOutlierDetector()));
 
         serverChannel = bind(bindAddress);
         InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
@@ -136,7 +137,7 @@ public final class BalancerServer implements AutoCloseable {
         return monitor;
     }
 
-    /** The metrics that {@code GET /metrics} exposes. */
+    /** Returns the metrics that {@code GET /metrics} exposes. */
     public BalancerMetrics metrics() {
         return metrics;
     }
@@ -296,6 +297,14 @@ public final class BalancerServer implements AutoCloseable {
                     config.host() + ":" + config.port(), null, null);
         }
         return address;
+    }
+
+    private OutlierDetector newOutlierDetector() {
+        if (config.ejectAfterFailures() == 0) {
+            return null;
+        }
+        return new OutlierDetector(backends, group.next(), config.ejectAfterFailures(), config.ejectBaseMillis(),
+                config.ejectMaxPercent());
     }
 
     private static List<String> backendIds(BalancerConfig config) {

@@ -144,10 +144,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException) {
-            log.debug("{} client connection failed: {}", ctx.channel(), cause.toString());
+        long suppressed = cause instanceof IOException ? -1 : balancer.unexpectedErrorLog().tryAcquire();
+        if (suppressed >= 0) {
+            log.warn("{} unexpected error on a client connection, closing it suppressed={}", ctx.channel(),
+                    suppressed, cause);
         } else {
-            log.warn("{} unexpected error on a client connection, closing it", ctx.channel(), cause);
+            log.debug("{} client connection failed, closing it: {}", ctx.channel(), cause.toString());
         }
         ctx.close();
     }

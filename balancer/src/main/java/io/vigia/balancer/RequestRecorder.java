@@ -1,7 +1,9 @@
 package io.vigia.balancer;
 
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.vigia.balancer.accesslog.AccessLog;
+import io.vigia.balancer.health.OutlierDetector;
 import io.vigia.balancer.metrics.BalancerMetrics;
 import io.vigia.balancer.metrics.RequestRecord;
 import io.vigia.balancer.metrics.RetryReason;
@@ -9,10 +11,11 @@ import io.vigia.balancer.selection.Backend;
 import java.util.List;
 
 /**
- * Hands the outcome of each request to the metrics and the access log, so the request path calls one
- * object at a few points: when a request head arrives, on each retry, and when the response ends.
+ * Hands the outcome of each request to the metrics, the access log and the outlier detector, so the request
+ * path calls one object at a few points: when a request head arrives, on each retry, and when the response
+ * ends.
  *
- * <p>Proxied requests go to both; requests to the balancer's own endpoints go to the access log only, so
+ * <p>Proxied requests go to all three. Requests to the balancer's own endpoints go to the access log only, so
  * that scrapes and status checks do not count as proxied traffic. Errors reach the metrics separately,
  * through the error monitor. Called on event loops; thread-safe because its parts are.
  */
@@ -20,15 +23,18 @@ final class RequestRecorder {
 
     private final BalancerMetrics metrics;
     private final AccessLog accessLog;
+    private final OutlierDetector outliers;
 
-    RequestRecorder(BalancerMetrics metrics, AccessLog accessLog) {
+    /** @param outliers counts each backend's failed responses, or {@code null} when ejection is off */
+    RequestRecorder(BalancerMetrics metrics, AccessLog accessLog, OutlierDetector outliers) {
         this.metrics = metrics;
         this.accessLog = accessLog;
+        this.outliers = outliers;
     }
 
     /** Returns a recorder whose metrics no endpoint exposes and whose access log is off, for handler tests. */
     static RequestRecorder detached() {
-        return new RequestRecorder(new BalancerMetrics(List.of()), new AccessLog(false));
+        return new RequestRecorder(new BalancerMetrics(List.of()), new AccessLog(false), null);
     }
 
     BalancerMetrics metrics() {
@@ -63,6 +69,9 @@ final class RequestRecorder {
         long upstreamNanos = upstream != null && request.attempted() ? endNanos - request.attemptStartNanos() : -1;
         metrics.recordResponse(upstream, request.method(), status, totalNanos, upstreamNanos);
         accessLog.log(request, upstream == null ? null : upstream.id(), status, totalNanos, upstreamNanos);
+        if (outliers != null && upstream != null) {
+            outliers.onResponse(upstream, status);
+        }
     }
 
     /** Records a proxied request whose client closed the connection before any response was sent. */
@@ -72,7 +81,10 @@ final class RequestRecorder {
 
     /** Records a request that the balancer served itself, without any backend. */
     void answeredLocally(RequestRecord request, int status, long bodyBytes) {
-        request.addBodyBytes((int) Math.min(Integer.MAX_VALUE, bodyBytes));
+        // HttpServerCodec drops the body of a response to HEAD, so none of it is sent.
+        if (!HttpMethod.HEAD.equals(request.method())) {
+            request.addBodyBytes((int) Math.min(Integer.MAX_VALUE, bodyBytes));
+        }
         accessLog.log(request, null, status, System.nanoTime() - request.startNanos(), -1);
     }
 
