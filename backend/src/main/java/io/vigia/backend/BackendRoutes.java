@@ -13,6 +13,8 @@ import io.vigia.core.ErrorCause;
 import io.vigia.core.ErrorMonitor;
 import io.vigia.core.ErrorStatsJson;
 import io.vigia.core.http.HttpResponses;
+import io.vigia.core.metrics.JvmMetricsRegistry;
+import io.vigia.core.metrics.MetricsExposition;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -22,14 +24,14 @@ import java.util.function.IntSupplier;
  * Maps each request of the backend's HTTP API to its response.
  *
  * <p>Endpoints: {@code GET|POST /api/tasks}, {@code PUT /api/tasks/{id}/complete}, {@code DELETE /api/tasks/{id}},
- * {@code POST /api/tasks/simulate-error}, {@code GET /health}, {@code GET /info}, {@code GET /errors/stats} and
- * {@code GET /favicon.ico}, which returns 204 so that browsers showing the task page add no 404 to the error
- * monitor. Every {@code GET} route also accepts {@code HEAD}, and {@code HttpServerCodec} leaves the body out
- * of the response to it. The task page under {@code /} and {@code /tasks} is routed by {@link TaskPageRoutes}.
+ * {@code POST /api/tasks/simulate-error}, {@code GET /health}, {@code GET /info}, {@code GET /errors/stats},
+ * {@code GET /metrics} (Prometheus, see {@link BackendMetrics}) and {@code GET /favicon.ico}, which returns
+ * 204 so that browsers showing the task page add no 404 to the error monitor. Every {@code GET} route also
+ * accepts {@code HEAD}, and {@code HttpServerCodec} leaves the body out of the response to it. The task page under {@code /} and {@code /tasks} is routed by {@link TaskPageRoutes}.
  * Client mistakes become 400, 404 or 405 error responses here. Task operations return a future that the
  * {@link TaskStore} thread completes, and other routes return a completed one.
  *
- * <p>Stateless and shared by all connections of a server. Called on event loops.
+ * <p>Keeps no state of its own and is shared by all connections of a server. Called on event loops.
  */
 final class BackendRoutes {
 
@@ -39,6 +41,7 @@ final class BackendRoutes {
     static final String INFO_PATH = "/info";
     static final String ERROR_STATS_PATH = "/errors/stats";
     static final String FAVICON_PATH = "/favicon.ico";
+    static final String METRICS_PATH = "/metrics";
     static final String READ_METHODS = "GET, HEAD";
 
     private static final String TASK_PATH_PREFIX = TASKS_PATH + "/";
@@ -48,6 +51,8 @@ final class BackendRoutes {
     private final ErrorMonitor errorMonitor;
     private final IntSupplier boundPort;
     private final TaskPageRoutes pageRoutes;
+    private final BackendMetrics metrics;
+    private final MetricsExposition exposition;
 
     /**
      * @param host      address the server listens on, which the task page shows
@@ -55,6 +60,16 @@ final class BackendRoutes {
      *                  task page
      */
     BackendRoutes(TaskStore store, ErrorMonitor errorMonitor, String host, IntSupplier boundPort) {
+        this(store, errorMonitor, host, boundPort, new BackendMetrics());
+    }
+
+    /**
+     * @param metrics what {@code /metrics} exposes, with the JVM metrics; the request handler records into it
+     */
+    BackendRoutes(TaskStore store, ErrorMonitor errorMonitor, String host, IntSupplier boundPort,
+                  BackendMetrics metrics) {
+        this.metrics = metrics;
+        this.exposition = new MetricsExposition(metrics.registry(), JvmMetricsRegistry.get());
         this.store = store;
         this.errorMonitor = errorMonitor;
         this.boundPort = boundPort;
@@ -83,6 +98,9 @@ final class BackendRoutes {
                 return isRead(method) ? done(errorStats()) : methodNotAllowed(method, path, READ_METHODS);
             case FAVICON_PATH:
                 return isRead(method) ? done(noContent()) : methodNotAllowed(method, path, READ_METHODS);
+            case METRICS_PATH:
+                return isRead(method) ? done(exposition.respond(request))
+                        : methodNotAllowed(method, path, READ_METHODS);
             case TASKS_PATH:
                 return routeTasks(method, request);
             case SIMULATE_ERROR_PATH:
@@ -93,6 +111,10 @@ final class BackendRoutes {
             default:
                 return routeTask(method, path);
         }
+    }
+
+    BackendMetrics metrics() {
+        return metrics;
     }
 
     /** Returns whether {@code method} is {@code GET} or {@code HEAD}, which every readable route accepts. */

@@ -10,6 +10,7 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.vigia.core.ErrorMonitor;
 import io.vigia.core.ErrorStats;
+import io.vigia.core.RecentErrors;
 import io.vigia.core.http.ErrorRecordingHandler;
 import io.vigia.core.net.Transports;
 import java.io.IOException;
@@ -46,7 +47,9 @@ public final class BackendServer implements AutoCloseable {
     private static final long SHUTDOWN_TIMEOUT_MILLIS = 5_000;
 
     private final BackendConfig config;
-    private final ErrorMonitor errorMonitor = new ErrorMonitor();
+    private final BackendMetrics metrics = new BackendMetrics();
+    private final ErrorMonitor errorMonitor = new ErrorMonitor(RecentErrors.DEFAULT_CAPACITY, System::currentTimeMillis,
+            metrics);
     private final ChannelGroup channels = new DefaultChannelGroup("backend-connections",
             GlobalEventExecutor.INSTANCE);
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -75,7 +78,7 @@ public final class BackendServer implements AutoCloseable {
             throw new IllegalStateException("the server was already started");
         }
         started = true;
-        store = TaskStore.open(config.databaseFile(), config.databaseBusyTimeoutMillis());
+        store = TaskStore.open(config.databaseFile(), config.databaseBusyTimeoutMillis(), metrics);
         Transports transport = Transports.best();
         ServerBootstrap bootstrap = newBootstrap(transport);
         try {
@@ -99,7 +102,7 @@ public final class BackendServer implements AutoCloseable {
     private ServerBootstrap newBootstrap(Transports transport) {
         bossGroup = transport.newGroup(1, "backend-boss");
         workerGroup = transport.newGroup(WORKER_THREADS, "backend-worker");
-        BackendRoutes routes = new BackendRoutes(store, errorMonitor, config.host(), this::port);
+        BackendRoutes routes = new BackendRoutes(store, errorMonitor, config.host(), this::port, metrics);
         return new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(transport.serverChannel())

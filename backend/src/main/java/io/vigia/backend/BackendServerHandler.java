@@ -119,7 +119,8 @@ final class BackendServerHandler extends ChannelInboundHandlerAdapter {
         responding = true;
         if (message instanceof OversizedRequest) {
             OversizedRequest oversized = (OversizedRequest) message;
-            Exchange exchange = new Exchange(oversized.method(), oversized.uri(), oversized.keepAlive(), false);
+            Exchange exchange = new Exchange(oversized.method(), oversized.uri(), oversized.keepAlive(), false,
+                    System.nanoTime());
             respond(ctx, exchange, payloadTooLarge(oversized), null);
             return;
         }
@@ -199,6 +200,8 @@ final class BackendServerHandler extends ChannelInboundHandlerAdapter {
         }
         logger.debug("{} method={} uri={} status={} keepAlive={}", ctx.channel(), exchange.method(), exchange.uri(),
                 response.status().code(), keepAlive);
+        routes.metrics().recordRequest(RouteTemplate.of(exchange.uri()), exchange.method(), response.status().code(),
+                exchange.startNanos());
         HttpResponses.send(ctx, response, keepAlive).addListener((ChannelFutureListener) future -> {
             if (!future.isSuccess()) {
                 logger.debug("{} writing the response failed, closing", future.channel(), future.cause());
@@ -262,16 +265,17 @@ final class BackendServerHandler extends ChannelInboundHandlerAdapter {
      * @param uri       request target, or {@code null} for a request the decoder could not parse
      * @param keepAlive whether the connection stays open after the response
      * @param http10    whether the request was HTTP/1.0
+     * @param startNanos {@link System#nanoTime()} when the handler took the request
      */
-    private record Exchange(String method, String uri, boolean keepAlive, boolean http10) {
+    private record Exchange(String method, String uri, boolean keepAlive, boolean http10, long startNanos) {
 
         static Exchange of(FullHttpRequest request) {
             if (request.decoderResult().isFailure()) {
                 // The decoder fills in placeholder values, and the rest of the stream cannot be trusted.
-                return new Exchange(null, null, false, false);
+                return new Exchange(null, null, false, false, System.nanoTime());
             }
             return new Exchange(request.method().name(), request.uri(), HttpUtil.isKeepAlive(request),
-                    request.protocolVersion().equals(HttpVersion.HTTP_1_0));
+                    request.protocolVersion().equals(HttpVersion.HTTP_1_0), System.nanoTime());
         }
     }
 }

@@ -37,6 +37,9 @@ import org.sqlite.SQLiteConfig;
  * the busy timeout. A statement that still fails with {@code SQLITE_BUSY} or {@code SQLITE_LOCKED} is rolled
  * back and retried, at most {@link #MAX_ATTEMPTS} times in all, with a warning per retry. A rolled-back
  * transaction stored nothing, so a retried create never stores a task twice.
+ *
+ * <p>Each finished operation, successful or not, is reported to the store's {@link TaskOperationListener}
+ * with its time from the call to the result.
  */
 public final class TaskStore implements AutoCloseable {
 
@@ -61,8 +64,11 @@ public final class TaskStore implements AutoCloseable {
     private final Connection connection;
     private final ExecutorService executor;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final TaskOperationListener listener;
 
-    private TaskStore(Path databaseFile, Connection connection, ExecutorService executor) {
+    private TaskStore(Path databaseFile, Connection connection, ExecutorService executor,
+                      TaskOperationListener listener) {
+        this.listener = listener;
         this.databaseFile = databaseFile;
         this.connection = connection;
         this.executor = executor;
@@ -77,11 +83,17 @@ public final class TaskStore implements AutoCloseable {
      * @param busyTimeoutMillis how long SQLite waits for another connection's lock before it reports busy
      */
     public static TaskStore open(Path databaseFile, int busyTimeoutMillis) throws SQLException {
+        return open(databaseFile, busyTimeoutMillis, TaskOperationListener.NONE);
+    }
+
+    /** Opens the store like {@link #open(Path, int)} and reports every operation to {@code listener}. */
+    static TaskStore open(Path databaseFile, int busyTimeoutMillis, TaskOperationListener listener)
+            throws SQLException {
         return open(databaseFile, busyTimeoutMillis, Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "task-store");
             thread.setDaemon(true);
             return thread;
-        }));
+        }), listener);
     }
 
     /**
@@ -89,6 +101,11 @@ public final class TaskStore implements AutoCloseable {
      * work runs. The executor must run one task at a time, and the store shuts it down on {@link #close()}.
      */
     static TaskStore open(Path databaseFile, int busyTimeoutMillis, ExecutorService executor) throws SQLException {
+        return open(databaseFile, busyTimeoutMillis, executor, TaskOperationListener.NONE);
+    }
+
+    private static TaskStore open(Path databaseFile, int busyTimeoutMillis, ExecutorService executor,
+                                  TaskOperationListener listener) throws SQLException {
         Path file = databaseFile.toAbsolutePath().normalize();
         Connection connection;
         try {
@@ -101,7 +118,7 @@ public final class TaskStore implements AutoCloseable {
             executor.shutdown();
             throw e;
         }
-        TaskStore store = new TaskStore(file, connection, executor);
+        TaskStore store = new TaskStore(file, connection, executor, listener);
         String journalMode;
         try {
             journalMode = store.retrying("open database", () -> store.configure(busyTimeoutMillis));
@@ -131,23 +148,24 @@ public final class TaskStore implements AutoCloseable {
 
     /** Returns every task ordered by id. */
     public CompletableFuture<List<Task>> list() {
-        return submit("list tasks", () -> retrying("list tasks", this::selectAll));
+        return submit(TaskOperation.LIST, "list tasks", () -> retrying("list tasks", this::selectAll));
     }
 
     /** Stores a new, not completed task and returns it once committed. */
     public CompletableFuture<Task> create(String title) {
-        return submit("create task", () -> retrying("create task", () -> inWriteTransaction(() -> insert(title))));
+        return submit(TaskOperation.CREATE, "create task",
+                () -> retrying("create task", () -> inWriteTransaction(() -> insert(title))));
     }
 
     /** Marks task {@code id} completed and returns it, or an empty optional when no such task exists. */
     public CompletableFuture<Optional<Task>> complete(long id) {
-        return submit("complete task " + id,
+        return submit(TaskOperation.COMPLETE, "complete task " + id,
                 () -> retrying("complete task " + id, () -> inWriteTransaction(() -> markCompleted(id))));
     }
 
     /** Deletes task {@code id} and returns whether it existed. */
     public CompletableFuture<Boolean> delete(long id) {
-        return submit("delete task " + id,
+        return submit(TaskOperation.DELETE, "delete task " + id,
                 () -> retrying("delete task " + id, () -> inWriteTransaction(() -> deleteRow(id))));
     }
 
@@ -292,23 +310,31 @@ public final class TaskStore implements AutoCloseable {
         }
     }
 
-    private <T> CompletableFuture<T> submit(String operation, SqlWork<T> work) {
+    private <T> CompletableFuture<T> submit(TaskOperation kind, String operation, SqlWork<T> work) {
+        long startNanos = System.nanoTime();
         CompletableFuture<T> result = new CompletableFuture<>();
         try {
-            executor.execute(() -> runAndComplete(operation, work, result));
+            executor.execute(() -> runAndComplete(kind, startNanos, operation, work, result));
         } catch (RejectedExecutionException e) {
+            listener.onOperation(kind, false, System.nanoTime() - startNanos);
             result.completeExceptionally(new TaskStoreException(operation + " failed: the task store is closed", e));
         }
         return result;
     }
 
-    private <T> void runAndComplete(String operation, SqlWork<T> work, CompletableFuture<T> result) {
+    private <T> void runAndComplete(TaskOperation kind, long startNanos, String operation, SqlWork<T> work,
+                                    CompletableFuture<T> result) {
+        T value;
         try {
-            result.complete(work.run());
+            value = work.run();
         } catch (SQLException | RuntimeException e) {
             logger.debug("{} operation failed operation=\"{}\"", databaseFile, operation, e);
+            listener.onOperation(kind, false, System.nanoTime() - startNanos);
             result.completeExceptionally(new TaskStoreException(operation + " failed: " + e.getMessage(), e));
+            return;
         }
+        listener.onOperation(kind, true, System.nanoTime() - startNanos);
+        result.complete(value);
     }
 
     private void execute(String sql) throws SQLException {

@@ -1,6 +1,8 @@
 package io.vigia.balancer;
 
 import ch.qos.logback.classic.LoggerContext;
+import io.vigia.balancer.accesslog.AccessLog;
+import io.vigia.balancer.accesslog.AccessLogFormat;
 import io.vigia.core.cli.UserLanguage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -89,6 +91,21 @@ public final class Balancer implements Callable<Integer> {
     @Option(names = "--drain-timeout-ms", paramLabel = "MS", descriptionKey = "drain-timeout")
     private long drainTimeoutMillis = BalancerConfig.DEFAULT_DRAIN_TIMEOUT_MILLIS;
 
+    @Option(names = "--access-log", negatable = true, descriptionKey = "access-log")
+    private boolean accessLog = BalancerConfig.DEFAULT_ACCESS_LOG_ENABLED;
+
+    @Option(names = "--access-log-format", paramLabel = "text|json", descriptionKey = "access-log-format")
+    private String accessLogFormat = BalancerConfig.DEFAULT_ACCESS_LOG_FORMAT.label();
+
+    @Option(names = "--eject-after", paramLabel = "N", descriptionKey = "eject-after")
+    private int ejectAfterFailures = BalancerConfig.DEFAULT_EJECT_AFTER_FAILURES;
+
+    @Option(names = "--eject-base-ms", paramLabel = "MS", descriptionKey = "eject-base-ms")
+    private long ejectBaseMillis = BalancerConfig.DEFAULT_EJECT_BASE_MILLIS;
+
+    @Option(names = "--eject-max-percent", paramLabel = "PERCENT", descriptionKey = "eject-max-percent")
+    private int ejectMaxPercent = BalancerConfig.DEFAULT_EJECT_MAX_PERCENT;
+
     @Option(names = "--lang", paramLabel = "es|en", descriptionKey = "lang")
     private String language;
 
@@ -119,7 +136,10 @@ public final class Balancer implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        BalancerServer server = new BalancerServer(toConfig());
+        BalancerConfig config = toConfig();
+        // Logback reads this when it configures itself, at the first logger, which BalancerServer creates.
+        System.setProperty(AccessLog.FORMAT_PROPERTY, config.accessLogFormat().label());
+        BalancerServer server = new BalancerServer(config);
         try {
             server.start();
         } catch (BalancerStartException e) {
@@ -157,12 +177,25 @@ public final class Balancer implements Callable<Integer> {
                     .recentErrors(recentErrors)
                     .threads(threads)
                     .drainTimeoutMillis(drainTimeoutMillis)
+                    .accessLogEnabled(accessLog)
+                    .accessLogFormat(parseAccessLogFormat())
+                    .ejectAfterFailures(ejectAfterFailures)
+                    .ejectBaseMillis(ejectBaseMillis)
+                    .ejectMaxPercent(ejectMaxPercent)
                     .build();
         } catch (ConfigException e) {
             String problem = message("problem." + e.problem().name());
             throw new ParameterException(spec.commandLine(),
                     MessageFormat.format(message("error.invalid"), e.option(), e.value(), problem));
         }
+    }
+
+    private AccessLogFormat parseAccessLogFormat() {
+        AccessLogFormat format = AccessLogFormat.parse(accessLogFormat);
+        if (format == null) {
+            throw new ConfigException("--access-log-format", accessLogFormat, ConfigProblem.INVALID_ACCESS_LOG_FORMAT);
+        }
+        return format;
     }
 
     private int listenPort() {

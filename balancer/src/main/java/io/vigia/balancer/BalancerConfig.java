@@ -1,5 +1,6 @@
 package io.vigia.balancer;
 
+import io.vigia.balancer.accesslog.AccessLogFormat;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -26,11 +27,19 @@ import java.util.Set;
  * @param threads                event loop threads
  * @param drainTimeoutMillis     time in-flight requests get to finish on shutdown
  * @param probesEnabled          whether health probes run; tests turn them off to observe the data path alone
+ * @param accessLogEnabled       whether each request writes a line to the access log
+ * @param accessLogFormat        how access log lines are written
+ * @param ejectAfterFailures     failed responses (status 500 or more) in a row that eject a backend; 0 turns
+ *                               ejection off
+ * @param ejectBaseMillis        length of a backend's first ejection; the n-th lasts n times as long, up to 10
+ * @param ejectMaxPercent        share of the backends that may be ejected at once, 0 to 100, rounded down
  */
 public record BalancerConfig(String host, int port, List<BackendAddress> backends, long probeIntervalMillis,
                              long probeTimeoutMillis, String probePath, int rise, int fall,
                              long connectTimeoutMillis, long responseTimeoutMillis, int poolMaxIdlePerBackend,
-                             int recentErrors, int threads, long drainTimeoutMillis, boolean probesEnabled) {
+                             int recentErrors, int threads, long drainTimeoutMillis, boolean probesEnabled,
+                             boolean accessLogEnabled, AccessLogFormat accessLogFormat, int ejectAfterFailures,
+                             long ejectBaseMillis, int ejectMaxPercent) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -46,6 +55,15 @@ public record BalancerConfig(String host, int port, List<BackendAddress> backend
     public static final int DEFAULT_POOL_MAX_IDLE_PER_BACKEND = 64;
     public static final int DEFAULT_RECENT_ERRORS = 10;
     public static final long DEFAULT_DRAIN_TIMEOUT_MILLIS = 5_000;
+    /** Off, because the line costs time on every request; HAProxy logs by default, Vigía does when asked. */
+    public static final boolean DEFAULT_ACCESS_LOG_ENABLED = false;
+    public static final AccessLogFormat DEFAULT_ACCESS_LOG_FORMAT = AccessLogFormat.TEXT;
+    /** Off, as HAProxy's passive checks are until configured; 5 is Envoy's count of consecutive 5xx. */
+    public static final int DEFAULT_EJECT_AFTER_FAILURES = 0;
+    /** Envoy's base ejection time. */
+    public static final long DEFAULT_EJECT_BASE_MILLIS = 30_000;
+    /** Half, so that with two backends one can be ejected and the other keeps serving. */
+    public static final int DEFAULT_EJECT_MAX_PERCENT = 50;
 
     public BalancerConfig {
         if (host == null || host.isBlank()) {
@@ -71,6 +89,16 @@ public record BalancerConfig(String host, int port, List<BackendAddress> backend
         requirePositive("--threads", threads);
         if (drainTimeoutMillis < 0) {
             throw new ConfigException("--drain-timeout-ms", drainTimeoutMillis, ConfigProblem.NEGATIVE);
+        }
+        if (accessLogFormat == null) {
+            throw new ConfigException("--access-log-format", "", ConfigProblem.INVALID_ACCESS_LOG_FORMAT);
+        }
+        if (ejectAfterFailures < 0) {
+            throw new ConfigException("--eject-after", ejectAfterFailures, ConfigProblem.NEGATIVE);
+        }
+        requirePositive("--eject-base-ms", ejectBaseMillis);
+        if (ejectMaxPercent < 0 || ejectMaxPercent > 100) {
+            throw new ConfigException("--eject-max-percent", ejectMaxPercent, ConfigProblem.PERCENT_OUT_OF_RANGE);
         }
     }
 
@@ -115,6 +143,11 @@ public record BalancerConfig(String host, int port, List<BackendAddress> backend
         private int threads = Runtime.getRuntime().availableProcessors();
         private long drainTimeoutMillis = DEFAULT_DRAIN_TIMEOUT_MILLIS;
         private boolean probesEnabled = true;
+        private boolean accessLogEnabled = DEFAULT_ACCESS_LOG_ENABLED;
+        private AccessLogFormat accessLogFormat = DEFAULT_ACCESS_LOG_FORMAT;
+        private int ejectAfterFailures = DEFAULT_EJECT_AFTER_FAILURES;
+        private long ejectBaseMillis = DEFAULT_EJECT_BASE_MILLIS;
+        private int ejectMaxPercent = DEFAULT_EJECT_MAX_PERCENT;
 
         private Builder() {
             for (String backend : DEFAULT_BACKENDS) {
@@ -197,11 +230,37 @@ public record BalancerConfig(String host, int port, List<BackendAddress> backend
             return this;
         }
 
+        public Builder accessLogEnabled(boolean value) {
+            accessLogEnabled = value;
+            return this;
+        }
+
+        public Builder accessLogFormat(AccessLogFormat value) {
+            accessLogFormat = value;
+            return this;
+        }
+
+        public Builder ejectAfterFailures(int value) {
+            ejectAfterFailures = value;
+            return this;
+        }
+
+        public Builder ejectBaseMillis(long value) {
+            ejectBaseMillis = value;
+            return this;
+        }
+
+        public Builder ejectMaxPercent(int value) {
+            ejectMaxPercent = value;
+            return this;
+        }
+
         /** Validates the values and returns the configuration. */
         public BalancerConfig build() {
             return new BalancerConfig(host, port, backends, probeIntervalMillis, probeTimeoutMillis, probePath,
                     rise, fall, connectTimeoutMillis, responseTimeoutMillis, poolMaxIdlePerBackend, recentErrors,
-                    threads, drainTimeoutMillis, probesEnabled);
+                    threads, drainTimeoutMillis, probesEnabled, accessLogEnabled, accessLogFormat, ejectAfterFailures,
+                    ejectBaseMillis, ejectMaxPercent);
         }
     }
 }

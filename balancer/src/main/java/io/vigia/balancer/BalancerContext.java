@@ -23,11 +23,20 @@ final class BalancerContext {
     private final ErrorRecordingHandler errorRecorder;
     private final AdminEndpoints admin;
     private final Dashboard dashboard;
+    private final RequestRecorder recorder;
     private final LogRateLimiter backendFailureLog = new LogRateLimiter(1, TimeUnit.SECONDS);
+    private final LogRateLimiter unexpectedErrorLog = new LogRateLimiter(1, TimeUnit.SECONDS);
     private volatile boolean draining;
 
+    /** Creates a context whose requests reach no exposed metrics and no access log, for handler tests. */
     BalancerContext(BalancerConfig config, BackendGroup backends, HealthProber prober, ConnectionPools pools,
                     ErrorMonitor monitor, AdminEndpoints admin, Dashboard dashboard) {
+        this(config, backends, prober, pools, monitor, admin, dashboard, RequestRecorder.detached());
+    }
+
+    BalancerContext(BalancerConfig config, BackendGroup backends, HealthProber prober, ConnectionPools pools,
+                    ErrorMonitor monitor, AdminEndpoints admin, Dashboard dashboard, RequestRecorder recorder) {
+        this.recorder = recorder;
         this.config = config;
         this.backends = backends;
         this.prober = prober;
@@ -72,9 +81,19 @@ final class BalancerContext {
         return dashboard;
     }
 
+    /** Passes each request's outcome to the metrics and the access log. */
+    RequestRecorder recorder() {
+        return recorder;
+    }
+
     /** Limits warnings about failing backends to one per second across all connections. */
     LogRateLimiter backendFailureLog() {
         return backendFailureLog;
+    }
+
+    /** Limits warnings about unexpected errors on client connections to one per second across all of them. */
+    LogRateLimiter unexpectedErrorLog() {
+        return unexpectedErrorLog;
     }
 
     /** Whether the balancer is shutting down: responses then close their connection. */

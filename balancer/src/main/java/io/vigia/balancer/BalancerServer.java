@@ -9,12 +9,15 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.vigia.balancer.accesslog.AccessLog;
 import io.vigia.balancer.admin.AdminEndpoints;
 import io.vigia.balancer.admin.StatusJson;
 import io.vigia.balancer.dashboard.Dashboard;
 import io.vigia.balancer.dashboard.DashboardSnapshotSource;
 import io.vigia.balancer.health.ProbeResult;
 import io.vigia.balancer.health.HealthProber;
+import io.vigia.balancer.health.OutlierDetector;
+import io.vigia.balancer.metrics.BalancerMetrics;
 import io.vigia.balancer.health.ProbeSettings;
 import io.vigia.balancer.pool.ConnectionPools;
 import io.vigia.balancer.selection.Backend;
@@ -23,6 +26,8 @@ import io.vigia.balancer.selection.BackendState;
 import io.vigia.core.ErrorMonitor;
 import io.vigia.core.ErrorStats;
 import io.vigia.core.ErrorStatsJson;
+import io.vigia.core.metrics.JvmMetricsRegistry;
+import io.vigia.core.metrics.MetricsExposition;
 import io.vigia.core.net.Transports;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -58,6 +63,7 @@ public final class BalancerServer implements AutoCloseable {
     private final BalancerConfig config;
     private final Transports transport = Transports.best();
     private final ErrorMonitor monitor;
+    private final BalancerMetrics metrics;
     private final ChannelGroup clientChannels = new DefaultChannelGroup("vigia-clients", GlobalEventExecutor.INSTANCE);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean stopRequested = new AtomicBoolean();
@@ -72,7 +78,8 @@ public final class BalancerServer implements AutoCloseable {
 
     public BalancerServer(BalancerConfig config) {
         this.config = config;
-        this.monitor = new ErrorMonitor(config.recentErrors());
+        this.metrics = new BalancerMetrics(backendIds(config));
+        this.monitor = new ErrorMonitor(config.recentErrors(), System::currentTimeMillis, metrics);
     }
 
     /**
@@ -96,10 +103,12 @@ public final class BalancerServer implements AutoCloseable {
                 config.fall()));
         ConnectionPools pools = new ConnectionPools(newBackendBootstrap(), backends.size(),
                 config.poolMaxIdlePerBackend());
+        metrics.bind(backends, pools.counts());
         AdminEndpoints admin = new AdminEndpoints(backends, prober, monitor, () -> listen, startedAtMillis,
-                System::currentTimeMillis);
+                System::currentTimeMillis, new MetricsExposition(metrics.registry(), JvmMetricsRegistry.get()));
         dashboard = Dashboard.start(newDashboardSource(admin), group.next());
-        context = new BalancerContext(config, backends, prober, pools, monitor, admin, dashboard);
+        context = new BalancerContext(config, backends, prober, pools, monitor, admin, dashboard,
+                new RequestRecorder(metrics, new AccessLog(config.accessLogEnabled()), newOutlierDetector()));
 
         serverChannel = bind(bindAddress);
         InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
@@ -107,6 +116,9 @@ public final class BalancerServer implements AutoCloseable {
         log.info("balancer listening on {} transport={} threads={} backends={}", listen, transport,
                 config.threads(), backends.size());
         logBackends();
+        if (config.accessLogEnabled()) {
+            log.info("access log on logger={} format={}", AccessLog.LOGGER_NAME, config.accessLogFormat().label());
+        }
         if (config.probesEnabled()) {
             prober.start();
         }
@@ -123,6 +135,11 @@ public final class BalancerServer implements AutoCloseable {
 
     public ErrorMonitor monitor() {
         return monitor;
+    }
+
+    /** Returns the metrics that {@code GET /metrics} exposes. */
+    public BalancerMetrics metrics() {
+        return metrics;
     }
 
     /** The backends and their state; valid after {@link #start()}. */
@@ -280,6 +297,22 @@ public final class BalancerServer implements AutoCloseable {
                     config.host() + ":" + config.port(), null, null);
         }
         return address;
+    }
+
+    private OutlierDetector newOutlierDetector() {
+        if (config.ejectAfterFailures() == 0) {
+            return null;
+        }
+        return new OutlierDetector(backends, group.next(), config.ejectAfterFailures(), config.ejectBaseMillis(),
+                config.ejectMaxPercent());
+    }
+
+    private static List<String> backendIds(BalancerConfig config) {
+        List<String> ids = new ArrayList<>();
+        for (BackendAddress backend : config.backends()) {
+            ids.add(backend.id());
+        }
+        return ids;
     }
 
     private List<Backend> newBackends(long nowMillis) throws BalancerStartException {

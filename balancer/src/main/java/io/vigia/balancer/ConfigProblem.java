@@ -17,7 +17,9 @@ public enum ConfigProblem {
     NEGATIVE("expected 0 or more"),
     INVALID_PATH("expected a path that starts with '/'"),
     INVALID_LANGUAGE("expected es or en"),
-    CONFLICTING_PORTS("the port argument and --port differ");
+    CONFLICTING_PORTS("the port argument and --port differ"),
+    INVALID_ACCESS_LOG_FORMAT("expected text or json"),
+    PERCENT_OUT_OF_RANGE("expected a percentage from 0 to 100");
 
     private final String english;
 

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.vigia.balancer.admin.AdminEndpoints;
+import io.vigia.balancer.metrics.RequestRecord;
 import io.vigia.balancer.pool.LoopConnectionPool;
 import io.vigia.core.ErrorCause;
 import io.vigia.core.http.ErrorResponse;
@@ -65,6 +66,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private ProxyExchange exchange;
     private HttpRequest adminRequest;
     private AdminEndpoints.Route adminRoute;
+    private RequestRecord adminRecord;
     private ChannelFuture lastResponseWrite;
     private boolean closing;
 
@@ -142,10 +144,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException) {
-            log.debug("{} client connection failed: {}", ctx.channel(), cause.toString());
+        long suppressed = cause instanceof IOException ? -1 : balancer.unexpectedErrorLog().tryAcquire();
+        if (suppressed >= 0) {
+            log.warn("{} unexpected error on a client connection, closing it suppressed={}", ctx.channel(),
+                    suppressed, cause);
         } else {
-            log.warn("{} unexpected error on a client connection, closing it", ctx.channel(), cause);
+            log.debug("{} client connection failed, closing it: {}", ctx.channel(), cause.toString());
         }
         ctx.close();
     }
@@ -223,6 +227,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (route != null) {
             adminRequest = request;
             adminRoute = route;
+            adminRecord = balancer.recorder().newRecord(clientIp, request);
             return;
         }
         exchange = new ProxyExchange(this, ctx, balancer, pool, request, clientIp);
@@ -252,6 +257,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         HttpRequest request = adminRequest;
         adminRequest = null;
         FullHttpResponse response = balancer.admin().respond(adminRoute, request);
+        balancer.recorder().answeredLocally(adminRecord, response.status().code(),
+                response.content().readableBytes());
+        adminRecord = null;
 
         boolean keepAlive = HttpUtil.isKeepAlive(request) && !balancer.isDraining();
         ProxyHeaders.setConnection(response.headers(), keepAlive,
@@ -284,6 +292,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ErrorResponse response = HttpResponses.error(HttpResponseStatus.BAD_REQUEST, "malformed request: " + reason,
                 ErrorCause.MALFORMED_REQUEST, null);
         ProxyHeaders.setConnection(response.headers(), false, false);
+        balancer.recorder().rejected(balancer.recorder().newUnparsedRecord(clientIp), response.status().code(),
+                response.content().readableBytes());
         closeAfter(ctx.writeAndFlush(response));
     }
 

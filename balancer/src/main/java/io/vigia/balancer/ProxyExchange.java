@@ -20,6 +20,8 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.vigia.balancer.metrics.RequestRecord;
+import io.vigia.balancer.metrics.RetryReason;
 import io.vigia.balancer.pool.LoopConnectionPool;
 import io.vigia.balancer.selection.Backend;
 import io.vigia.core.ErrorCause;
@@ -75,6 +77,7 @@ final class ProxyExchange {
     private final boolean clientHttp10;
     private final boolean clientKeepAlive;
     private final boolean hostMissing;
+    private final RequestRecord record;
 
     private List<HttpContent> heldBody;
     private boolean requestComplete;
@@ -111,6 +114,7 @@ final class ProxyExchange {
         this.clientKeepAlive = HttpUtil.isKeepAlive(request);
         this.backendRequest = ProxyHeaders.toBackendRequest(request, clientIp);
         this.hostMissing = !backendRequest.headers().contains(HttpHeaderNames.HOST);
+        this.record = balancer.recorder().newRecord(clientIp, request);
     }
 
     /** Chooses a backend and sends it the request head, or responds 503 at once when none is UP. */
@@ -223,6 +227,7 @@ final class ProxyExchange {
         log.debug("{} client closed before the response completed method={} uri={} backend={}",
                 clientCtx.channel(), method, pathOf(uri), backend);
         abandon();
+        balancer.recorder().abandoned(record);
     }
 
     /** Drops the backend connection, the held body and the timer without responding to the client. */
@@ -241,11 +246,15 @@ final class ProxyExchange {
             respondNoBackend();
             return;
         }
+        if (excluded != null) {
+            balancer.recorder().retried(record, RetryReason.CONNECT_FAILED);
+        }
         attempt(next, usePool);
     }
 
     private void attempt(Backend target, boolean usePool) {
         backend = target;
+        record.attemptStarted();
         if (hostMissing) {
             // HTTP/1.0 clients may omit Host, but HTTP/1.1 requires it on the way to the backend.
             backendRequest.headers().set(HttpHeaderNames.HOST, target.id());
@@ -333,6 +342,7 @@ final class ProxyExchange {
         }
 
         exclude(next);
+        balancer.recorder().retried(record, RetryReason.REUSED_CONNECTION_CLOSED);
         long suppressed = balancer.backendFailureLog().tryAcquire();
         if (suppressed >= 0) {
             log.info("{} retrying method={} uri={} on backend={}: connection to {} closed before a response"
@@ -397,11 +407,13 @@ final class ProxyExchange {
             finishResponse((LastHttpContent) content);
             return;
         }
+        record.addBodyBytes(content.content().readableBytes());
         clientCtx.write(content, clientCtx.voidPromise());
     }
 
     private void finishResponse(LastHttpContent last) {
         responseDone = true;
+        record.addBodyBytes(last.content().readableBytes());
         backend.recordResponse(responseStatus);
         Channel channel = backendChannel;
         detachBackendChannel();
@@ -416,6 +428,7 @@ final class ProxyExchange {
             log.debug("{} proxied method={} uri={} backend={} status={} reused={}", clientCtx.channel(), method,
                     pathOf(uri), backend.id(), responseStatus, reusedConnection);
         }
+        balancer.recorder().completed(record, backend, responseStatus);
         frontend.onResponseDone(this, clientKeepAliveAfterResponse, written);
     }
 
@@ -467,6 +480,8 @@ final class ProxyExchange {
         }
         boolean keepAlive = clientKeepAlive && !balancer.isDraining();
         ProxyHeaders.setConnection(response.headers(), keepAlive, clientHttp10);
+        record.addBodyBytes(response.content().readableBytes());
+        balancer.recorder().completed(record, blamed, cause.status());
         ChannelFuture written = clientCtx.writeAndFlush(response);
         frontend.onResponseDone(this, keepAlive, written);
     }
@@ -477,6 +492,7 @@ final class ProxyExchange {
         backend.recordBalancerError();
         balancer.monitor().record(HttpResponseStatus.BAD_GATEWAY.code(), method, uri, message, backend.id(), cause);
         logFailure(cause, message, backend.id());
+        balancer.recorder().completed(record, backend, HttpResponseStatus.BAD_GATEWAY.code());
         frontend.abortClient();
     }
 

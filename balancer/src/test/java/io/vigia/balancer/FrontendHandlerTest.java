@@ -2,6 +2,10 @@ package io.vigia.balancer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -22,12 +26,14 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** Drives the client pipeline through an EmbeddedChannel, with every backend DOWN so nothing connects. */
 class FrontendHandlerTest {
 
     private EmbeddedChannel channel;
     private ErrorMonitor monitor;
+    private BalancerContext context;
 
     @BeforeEach
     void setUp() {
@@ -41,7 +47,7 @@ class FrontendHandlerTest {
         BalancerConfig config = BalancerConfig.builder().backends(List.of(new BackendAddress("127.0.0.1", 5001)))
                 .build();
         AdminEndpoints admin = new AdminEndpoints(backends, prober, monitor, () -> "embedded:0", 0, () -> 0);
-        BalancerContext context = new BalancerContext(config, backends, prober,
+        context = new BalancerContext(config, backends, prober,
                 new ConnectionPools(new Bootstrap(), 1, 4), monitor, admin, null);
         channel.pipeline().addLast(new HttpServerCodec(), context.errorRecorder(), new FrontendHandler(context));
     }
@@ -117,5 +123,26 @@ class FrontendHandlerTest {
 
         assertThat(response).contains("connection: keep-alive");
         assertThat(channel.isOpen()).isTrue();
+    }
+
+    @Test
+    void burstOfUnexpectedErrorsLogsOneWarning() {
+        Logger logger = (Logger) LoggerFactory.getLogger(FrontendHandler.class);
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        logger.addAppender(appender);
+        try {
+            for (int i = 0; i < 10; i++) {
+                EmbeddedChannel failing = new EmbeddedChannel(new FrontendHandler(context));
+                failing.pipeline().fireExceptionCaught(new IllegalStateException("bug number " + i));
+                assertThat(failing.isOpen()).isFalse();
+                failing.finishAndReleaseAll();
+            }
+        } finally {
+            logger.detachAppender(appender);
+        }
+
+        long warnings = appender.list.stream().filter(event -> event.getLevel() == Level.WARN).count();
+        assertThat(warnings).isEqualTo(1);
     }
 }

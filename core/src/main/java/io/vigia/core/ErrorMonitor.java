@@ -15,6 +15,7 @@ public final class ErrorMonitor {
     private final ErrorCounters counters = new ErrorCounters();
     private final RecentErrors recent;
     private final LongSupplier clockMillis;
+    private final ErrorListener listener;
 
     /** Creates a monitor that keeps the last {@link RecentErrors#DEFAULT_CAPACITY} errors. */
     public ErrorMonitor() {
@@ -27,8 +28,17 @@ public final class ErrorMonitor {
 
     /** Creates a monitor that timestamps errors with {@code clockMillis}, for tests with a fixed clock. */
     public ErrorMonitor(int recentCapacity, LongSupplier clockMillis) {
+        this(recentCapacity, clockMillis, null);
+    }
+
+    /**
+     * Creates a monitor that also hands every recorded error to {@code listener}, for example to count it in
+     * metrics with its upstream and cause; {@code null} means no listener.
+     */
+    public ErrorMonitor(int recentCapacity, LongSupplier clockMillis, ErrorListener listener) {
         this.recent = new RecentErrors(recentCapacity);
         this.clockMillis = clockMillis;
+        this.listener = listener;
     }
 
     /**
@@ -47,6 +57,9 @@ public final class ErrorMonitor {
         }
         counters.increment(status);
         recent.record(clockMillis.getAsLong(), status, method, path, message, upstream, cause);
+        if (listener != null) {
+            listener.onError(status, method, path, upstream, cause);
+        }
     }
 
     public long totalErrors() {

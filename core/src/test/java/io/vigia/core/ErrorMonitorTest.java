@@ -34,6 +34,20 @@ class ErrorMonitorTest {
     }
 
     @Test
+    void listenerReceivesEachRecordedError() {
+        List<String> heard = new ArrayList<>();
+        ErrorMonitor monitor = new ErrorMonitor(10, () -> 0L,
+                (status, method, path, upstream, cause) -> heard.add(status + " " + method + " " + path + " "
+                        + upstream + " " + cause));
+        monitor.record(502, "GET", "/a", "reset", "127.0.0.1:5001", ErrorCause.CONNECTION_RESET);
+        monitor.record(200, "GET", "/b", null, null, null);
+        monitor.record(404, null, null, null, null, null);
+
+        assertThat(heard).containsExactly("502 GET /a 127.0.0.1:5001 CONNECTION_RESET", "404 null null null null");
+        assertThat(monitor.totalErrors()).isEqualTo(2);
+    }
+
+    @Test
     void jsonKeepsCourseSystemKeys() throws Exception {
         ErrorMonitor monitor = new ErrorMonitor(10, () -> 1_700_000_000_000L);
         monitor.record(503, "GET", "/api/tasks?x=1", "no healthy backend", "127.0.0.1:5002",

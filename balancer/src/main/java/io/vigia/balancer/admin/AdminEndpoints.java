@@ -13,13 +13,14 @@ import io.vigia.balancer.selection.BackendGroup;
 import io.vigia.core.ErrorMonitor;
 import io.vigia.core.ErrorStatsJson;
 import io.vigia.core.http.HttpResponses;
+import io.vigia.core.metrics.MetricsExposition;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * Serves the three paths the balancer keeps for itself instead of proxying them:
+ * Serves the four paths the balancer keeps for itself instead of proxying them:
  * <ul>
  *   <li>{@code /health}: {@code {"status": "ok"|"degraded", "healthy_backends": n, "total_backends": m}},
  *       always 200; "degraded" means no backend is UP.</li>
@@ -27,6 +28,7 @@ import java.util.function.Supplier;
  *       {@code Accept} prefers HTML, in Spanish when {@code Accept-Language} starts with {@code es}.</li>
  *   <li>{@code /errors/stats}: the balancer's own error monitor, which sees every error response that
  *       crossed the balancer, its own 502, 503 and 504 included.</li>
+ *   <li>{@code /metrics}: the Prometheus metrics, as {@link MetricsExposition} writes them.</li>
  * </ul>
  * GET and HEAD are allowed; other methods get 405. Called on client event loops; it only reads
  * thread-safe state.
@@ -35,7 +37,7 @@ public final class AdminEndpoints {
 
     /** A reserved path. */
     public enum Route {
-        HEALTH("/health"), STATUS("/status"), ERROR_STATS("/errors/stats");
+        HEALTH("/health"), STATUS("/status"), ERROR_STATS("/errors/stats"), METRICS("/metrics");
 
         private final String path;
 
@@ -56,14 +58,23 @@ public final class AdminEndpoints {
     private final Supplier<String> listen;
     private final long startedAtMillis;
     private final LongSupplier clockMillis;
+    private final MetricsExposition metrics;
+
+    /** Creates the endpoints with an empty {@code /metrics}, for tests that do not look at metrics. */
+    public AdminEndpoints(BackendGroup backends, HealthProber prober, ErrorMonitor monitor, Supplier<String> listen,
+                          long startedAtMillis, LongSupplier clockMillis) {
+        this(backends, prober, monitor, listen, startedAtMillis, clockMillis, new MetricsExposition());
+    }
 
     /**
      * @param listen          returns the bound address as {@code host:port}; read at each request because the
      *                        port is known only after binding
      * @param startedAtMillis start time in epoch milliseconds
+     * @param metrics         what {@code /metrics} exposes
      */
     public AdminEndpoints(BackendGroup backends, HealthProber prober, ErrorMonitor monitor, Supplier<String> listen,
-                          long startedAtMillis, LongSupplier clockMillis) {
+                          long startedAtMillis, LongSupplier clockMillis, MetricsExposition metrics) {
+        this.metrics = metrics;
         this.backends = backends;
         this.prober = prober;
         this.monitor = monitor;
@@ -114,6 +125,9 @@ public final class AdminEndpoints {
                 break;
             case STATUS:
                 response = status(request);
+                break;
+            case METRICS:
+                response = metrics.respond(request);
                 break;
             default:
                 response = HttpResponses.json(HttpResponseStatus.OK, ErrorStatsJson.toBytes(monitor.snapshot()));

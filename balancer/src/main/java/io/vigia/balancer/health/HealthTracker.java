@@ -10,7 +10,9 @@ import io.vigia.balancer.selection.BackendState;
  * <p>A DOWN backend goes UP after {@code rise} consecutive successful probes; an UP backend goes DOWN
  * after {@code fall} consecutive failed probes, or at once when the data path reports a refused
  * connection. Backends start UP so traffic flows from the first second, but the very first probe, sent at
- * startup, takes a backend that fails it DOWN at once instead of after {@code fall} intervals.
+ * startup, takes a backend that fails it DOWN at once instead of after {@code fall} intervals. An EJECTED
+ * backend comes back only when its ejection ends, so successful probes leave it EJECTED, but failed probes
+ * take it DOWN as they would an UP backend.
  *
  * <p>Probe results arrive on an event loop and refusals on any event loop, so every method that changes
  * state is {@code synchronized}. {@link #lastProbe()} is a volatile read for {@code /status}.
@@ -51,7 +53,7 @@ public final class HealthTracker {
         if (result.ok()) {
             consecutiveFailures = 0;
             consecutiveSuccesses++;
-            if (!backend.isUp() && consecutiveSuccesses >= rise) {
+            if (backend.state() == BackendState.DOWN && consecutiveSuccesses >= rise) {
                 group.changeState(backend, BackendState.UP, consecutiveSuccesses + " consecutive successful probes");
             }
             return;
@@ -59,9 +61,10 @@ public final class HealthTracker {
 
         consecutiveSuccesses = 0;
         consecutiveFailures++;
-        if (backend.isUp() && first) {
+        boolean inService = backend.state() != BackendState.DOWN;
+        if (inService && first) {
             group.changeState(backend, BackendState.DOWN, "first probe failed: " + result.error());
-        } else if (backend.isUp() && consecutiveFailures >= fall) {
+        } else if (inService && consecutiveFailures >= fall) {
             group.changeState(backend, BackendState.DOWN,
                     consecutiveFailures + " consecutive failed probes, last: " + result.error());
         }

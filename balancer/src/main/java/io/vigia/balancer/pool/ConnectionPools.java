@@ -17,6 +17,7 @@ public final class ConnectionPools {
     private final int backendCount;
     private final int maxIdlePerBackend;
     private final ConcurrentMap<EventLoop, LoopConnectionPool> pools = new ConcurrentHashMap<>();
+    private final ConnectionCounts counts;
 
     /**
      * @param template          client bootstrap with channel class, options and handler set, but no group;
@@ -31,11 +32,17 @@ public final class ConnectionPools {
         this.template = template;
         this.backendCount = backendCount;
         this.maxIdlePerBackend = maxIdlePerBackend;
+        this.counts = new ConnectionCounts(backendCount);
+    }
+
+    /** Open and idle connections per backend across every loop. */
+    public ConnectionCounts counts() {
+        return counts;
     }
 
     /** Returns the pool of {@code loop}, creating it on first use. */
     public LoopConnectionPool forLoop(EventLoop loop) {
         return pools.computeIfAbsent(loop,
-                key -> new LoopConnectionPool(key, template.clone(key), backendCount, maxIdlePerBackend));
+                key -> new LoopConnectionPool(key, template.clone(key), backendCount, maxIdlePerBackend, counts));
     }
 }

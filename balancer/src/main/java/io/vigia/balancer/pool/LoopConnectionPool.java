@@ -24,9 +24,12 @@ public final class LoopConnectionPool {
     private final Bootstrap bootstrap;
     private final List<ArrayDeque<Channel>> idleByBackend;
     private final int maxIdlePerBackend;
+    private final ConnectionCounts counts;
 
-    LoopConnectionPool(EventLoop loop, Bootstrap bootstrap, int backendCount, int maxIdlePerBackend) {
+    LoopConnectionPool(EventLoop loop, Bootstrap bootstrap, int backendCount, int maxIdlePerBackend,
+                       ConnectionCounts counts) {
         this.loop = loop;
+        this.counts = counts;
         this.bootstrap = bootstrap;
         this.maxIdlePerBackend = maxIdlePerBackend;
         List<ArrayDeque<Channel>> lists = new ArrayList<>(backendCount);
@@ -45,6 +48,7 @@ public final class LoopConnectionPool {
         ArrayDeque<Channel> idle = idleByBackend.get(backend.index());
         Channel channel;
         while ((channel = idle.pollFirst()) != null) {
+            counts.idleRemoved(backend.index());
             if (channel.isActive()) {
                 return channel;
             }
@@ -59,8 +63,19 @@ public final class LoopConnectionPool {
     public ChannelFuture connect(Backend backend) {
         ChannelFuture future = bootstrap.connect(backend.address());
         Channel channel = future.channel();
-        ArrayDeque<Channel> idle = idleByBackend.get(backend.index());
-        channel.closeFuture().addListener(closed -> idle.remove(channel));
+        int index = backend.index();
+        ArrayDeque<Channel> idle = idleByBackend.get(index);
+        channel.closeFuture().addListener(closed -> {
+            if (idle.remove(channel)) {
+                counts.idleRemoved(index);
+            }
+        });
+        future.addListener(connected -> {
+            if (connected.isSuccess()) {
+                counts.opened(index);
+                channel.closeFuture().addListener(closed -> counts.closed(index));
+            }
+        });
         return future;
     }
 
@@ -79,6 +94,7 @@ public final class LoopConnectionPool {
         }
         channel.config().setAutoRead(true);
         idle.addFirst(channel);
+        counts.idleAdded(backend.index());
     }
 
     /** Number of idle connections to {@code backend} on this loop. */

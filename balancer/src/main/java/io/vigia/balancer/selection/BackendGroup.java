@@ -3,6 +3,7 @@ package io.vigia.balancer.selection;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -13,15 +14,24 @@ import org.slf4j.LoggerFactory;
  *
  * <p>State changes come from health probes and from the data path (a refused connection) on any thread.
  * {@link #changeState} serializes them under this object's lock, logs each one and republishes the
- * healthy list whole. {@link #select} reads only that snapshot and takes no lock.
+ * healthy list whole. {@link #select} reads only that snapshot and takes no lock. {@link StateListener}s
+ * hear of each change while that lock is held, so they see changes in order and must return quickly.
  */
 public final class BackendGroup {
+
+    /** Hears of every state change, for example to count it in metrics. */
+    @FunctionalInterface
+    public interface StateListener {
+        /** Called under the group's lock after {@code backend} moved from {@code oldState} to {@code newState}. */
+        void onStateChange(Backend backend, BackendState oldState, BackendState newState);
+    }
 
     private static final Logger log = LoggerFactory.getLogger(BackendGroup.class);
 
     private final List<Backend> all;
     private final RoundRobinSelector<Backend> healthy = new RoundRobinSelector<>();
     private final LongSupplier clockMillis;
+    private final List<StateListener> listeners = new CopyOnWriteArrayList<>();
 
     /** Creates a group over {@code backends}, whose indexes must be 0, 1, 2... in list order. */
     public BackendGroup(List<Backend> backends, LongSupplier clockMillis) {
@@ -34,6 +44,11 @@ public final class BackendGroup {
         this.all = List.copyOf(backends);
         this.clockMillis = clockMillis;
         publishHealthy();
+    }
+
+    /** Adds {@code listener}, which is told of every state change made from now on. */
+    public void addStateListener(StateListener listener) {
+        listeners.add(listener);
     }
 
     /** Every backend in configuration order. */
@@ -77,6 +92,9 @@ public final class BackendGroup {
 
         log.info("backend {} state {} -> {} reason=\"{}\" since={} healthy={}/{}", backend.id(), oldState,
                 newState, reason, Instant.ofEpochMilli(now), healthy.candidates().size(), all.size());
+        for (StateListener listener : listeners) {
+            listener.onStateChange(backend, oldState, newState);
+        }
         return true;
     }
 

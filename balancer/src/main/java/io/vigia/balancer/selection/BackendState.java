@@ -5,5 +5,10 @@ public enum BackendState {
     /** The backend is in the rotation. */
     UP,
     /** The backend is out of the rotation until health probes bring it back. */
-    DOWN
+    DOWN,
+    /**
+     * The backend is out of the rotation for a while after a run of failed responses, and comes back UP when
+     * that time ends; see {@code OutlierDetector}.
+     */
+    EJECTED
 }

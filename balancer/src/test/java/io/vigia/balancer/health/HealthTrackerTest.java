@@ -86,4 +86,29 @@ class HealthTrackerTest {
 
         assertThat(backend.state()).isEqualTo(BackendState.DOWN);
     }
+
+    @Test
+    void probesDoNotEndAnEjection() {
+        tracker.record(success());
+        group.changeState(backend, BackendState.EJECTED, "test");
+
+        tracker.record(success());
+        tracker.record(success());
+        tracker.record(success());
+
+        assertThat(backend.state()).isEqualTo(BackendState.EJECTED);
+    }
+
+    @Test
+    void failedProbesTakeEjectedBackendDown() {
+        tracker.record(success());
+        group.changeState(backend, BackendState.EJECTED, "test");
+
+        tracker.record(failure());
+        tracker.record(failure());
+        assertThat(backend.state()).isEqualTo(BackendState.EJECTED);
+        tracker.record(failure());
+
+        assertThat(backend.state()).isEqualTo(BackendState.DOWN);
+    }
 }
