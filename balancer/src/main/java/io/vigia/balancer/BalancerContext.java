@@ -77,6 +77,14 @@ final class BalancerContext {
         return backendFailureLog;
     }
 
+    /**
+     * Whether the proxy port serves the admin paths and the dashboard itself; false when a separate admin
+     * listener serves them, and the proxy port then forwards those paths to the backends.
+     */
+    boolean servesAdminPaths() {
+        return !config.hasAdminListener();
+    }
+
     /** Whether the balancer is shutting down: responses then close their connection. */
     boolean isDraining() {
         return draining;

@@ -10,6 +10,8 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.vigia.balancer.admin.AdminEndpoints;
+import io.vigia.balancer.admin.AdminServer;
+import io.vigia.balancer.admin.ConfigReload;
 import io.vigia.balancer.admin.StatusJson;
 import io.vigia.balancer.dashboard.Dashboard;
 import io.vigia.balancer.dashboard.DashboardSnapshotSource;
@@ -68,6 +70,8 @@ public final class BalancerServer implements AutoCloseable {
     private HealthProber prober;
     private BalancerContext context;
     private Dashboard dashboard;
+    private AdminServer adminServer;
+    private volatile ConfigReload reload;
     private volatile String listen;
 
     public BalancerServer(BalancerConfig config) {
@@ -102,6 +106,9 @@ public final class BalancerServer implements AutoCloseable {
         context = new BalancerContext(config, backends, prober, pools, monitor, admin, dashboard);
 
         serverChannel = bind(bindAddress);
+        if (config.hasAdminListener()) {
+            bindAdmin(admin);
+        }
         InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
         listen = bound.getAddress().getHostAddress() + ":" + bound.getPort();
         log.info("balancer listening on {} transport={} threads={} backends={}", listen, transport,
@@ -119,6 +126,24 @@ public final class BalancerServer implements AutoCloseable {
 
     public int port() {
         return localAddress().getPort();
+    }
+
+    /** The bound address of the admin listener, or {@code null} when there is none; valid after {@link #start()}. */
+    public InetSocketAddress adminAddress() {
+        return adminServer == null ? null : adminServer.localAddress();
+    }
+
+    /**
+     * The admin listener, or {@code null} when there is none; valid after {@link #start()}. Use
+     * {@link AdminServer#addRoute} to serve further paths there, such as {@code /metrics}.
+     */
+    public AdminServer adminServer() {
+        return adminServer;
+    }
+
+    /** Sets the action behind {@code POST /admin/reload}; call before {@link #start()}. */
+    public void setReload(ConfigReload value) {
+        reload = value;
     }
 
     public ErrorMonitor monitor() {
@@ -169,6 +194,9 @@ public final class BalancerServer implements AutoCloseable {
         prober.close();
         // Event streams never finish on their own, so they close before the drain waits for connections.
         dashboard.stop().awaitUninterruptibly();
+        if (adminServer != null) {
+            adminServer.close();
+        }
         log.info("balancer stopping: listener closed, draining open_connections={} drain_timeout_ms={}",
                 clientChannels.size(), config.drainTimeoutMillis());
         for (Channel channel : clientChannels) {
@@ -240,6 +268,33 @@ public final class BalancerServer implements AutoCloseable {
                 || detail.toLowerCase(Locale.ROOT).contains("address already in use");
         throw new BalancerStartException(inUse ? BalancerStartException.Reason.PORT_IN_USE
                 : BalancerStartException.Reason.BIND_FAILED, config.host() + ":" + config.port(), detail, cause);
+    }
+
+    private void bindAdmin(AdminEndpoints admin) throws BalancerStartException {
+        InetSocketAddress address = new InetSocketAddress(config.adminHost(), config.adminPort());
+        adminServer = new AdminServer(admin, dashboard, reload);
+        ChannelFuture bind = address.isUnresolved() ? null
+                : adminServer.bind(group, transport.serverChannel(), address).awaitUninterruptibly();
+        if (bind != null && bind.isSuccess()) {
+            log.info("admin listener on {}", adminServer.localAddress());
+            return;
+        }
+
+        serverChannel.close().awaitUninterruptibly();
+        dashboard.stop().awaitUninterruptibly();
+        group.shutdownGracefully(0, 0, TimeUnit.SECONDS).awaitUninterruptibly();
+        group = null;
+        String target = config.adminHost() + ":" + config.adminPort();
+        if (bind == null) {
+            throw new BalancerStartException(BalancerStartException.Reason.UNRESOLVED_HOST, target, null, null);
+        }
+        Throwable cause = bind.cause();
+        String detail = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        log.error("balancer cannot listen on admin address {}: {}", target, detail);
+        boolean inUse = cause instanceof BindException
+                || detail.toLowerCase(Locale.ROOT).contains("address already in use");
+        throw new BalancerStartException(inUse ? BalancerStartException.Reason.PORT_IN_USE
+                : BalancerStartException.Reason.BIND_FAILED, target, detail, cause);
     }
 
     /**

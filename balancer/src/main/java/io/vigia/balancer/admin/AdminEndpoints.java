@@ -28,14 +28,17 @@ import java.util.function.Supplier;
  *   <li>{@code /errors/stats}: the balancer's own error monitor, which sees every error response that
  *       crossed the balancer, its own 502, 503 and 504 included.</li>
  * </ul>
- * GET and HEAD are allowed; other methods get 405. Called on client event loops; it only reads
+ * {@code /admin/reload} answers 404 here, because only the admin listener serves it. GET and HEAD are
+ * allowed on the other paths; other methods get 405. Called on client event loops; it only reads
  * thread-safe state.
  */
 public final class AdminEndpoints {
 
     /** A reserved path. */
     public enum Route {
-        HEALTH("/health"), STATUS("/status"), ERROR_STATS("/errors/stats");
+        HEALTH("/health"), STATUS("/status"), ERROR_STATS("/errors/stats"),
+        /** Reserved on the proxy port so that it answers 404 instead of reaching a backend. */
+        RELOAD("/admin/reload");
 
         private final String path;
 
@@ -100,6 +103,10 @@ public final class AdminEndpoints {
 
     /** Builds the complete response to {@code request} for {@code route}. */
     public FullHttpResponse respond(Route route, HttpRequest request) {
+        if (route == Route.RELOAD) {
+            return HttpResponses.error(HttpResponseStatus.NOT_FOUND, route.path()
+                    + " is served only on the admin listener; set admin.port in the configuration file or --admin-port");
+        }
         if (!HttpMethod.GET.equals(request.method()) && !HttpMethod.HEAD.equals(request.method())) {
             FullHttpResponse rejected = HttpResponses.error(HttpResponseStatus.METHOD_NOT_ALLOWED,
                     "method " + request.method() + " is not allowed on " + route.path() + "; use GET or HEAD");
