@@ -139,14 +139,22 @@ public final class Balancer implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         BalancerServer server = new BalancerServer(toConfig());
+        ConfigReloader reloader = configFile == null ? null : new ConfigReloader(server, this::buildConfig);
+        server.setReload(reloader);
         try {
             server.start();
         } catch (BalancerStartException e) {
             spec.commandLine().getErr().println(MessageFormat.format(message("error.start"), describe(e)));
             return 1;
         }
+        if (reloader != null) {
+            reloader.installSignalHandler();
+        }
 
         Thread hook = new Thread(() -> {
+            if (reloader != null) {
+                reloader.close();
+            }
             server.stop();
             stopLogging();
         }, "vigia-balancer-shutdown");

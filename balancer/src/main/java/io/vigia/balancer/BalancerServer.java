@@ -93,6 +93,7 @@ public final class BalancerServer implements AutoCloseable {
         InetSocketAddress bindAddress = resolveListenAddress();
         long startedAtMillis = System.currentTimeMillis();
         backends = new BackendGroup(newBackends(startedAtMillis), System::currentTimeMillis);
+        backends.setSelector(config.loadBalancing().newSelector());
 
         group = transport.newGroup(config.threads(), "vigia-balancer");
         prober = new HealthProber(group, transport.clientChannel(), backends, new ProbeSettings(
@@ -153,6 +154,16 @@ public final class BalancerServer implements AutoCloseable {
     /** The backends and their state; valid after {@link #start()}. */
     public BackendGroup backends() {
         return backends;
+    }
+
+    /** The configuration the server started with; a reload does not change it. */
+    BalancerConfig config() {
+        return config;
+    }
+
+    /** The backend connection pools; valid after {@link #start()}. */
+    ConnectionPools pools() {
+        return context.pools();
     }
 
     /** The health prober, also the way to reach each backend's last probe; valid after {@link #start()}. */
@@ -311,7 +322,7 @@ public final class BalancerServer implements AutoCloseable {
     private long dashboardVersion() {
         long version = monitor.totalErrors();
         for (Backend backend : backends.all()) {
-            ProbeResult probe = prober.tracker(backend).lastProbe();
+            ProbeResult probe = prober.lastProbe(backend);
             version = 31 * version + backend.requests();
             version = 31 * version + backend.stateSinceMillis() + backend.state().ordinal();
             version = 31 * version + (probe == null ? 0 : probe.timeMillis());
@@ -346,8 +357,10 @@ public final class BalancerServer implements AutoCloseable {
                 throw new BalancerStartException(BalancerStartException.Reason.UNRESOLVED_BACKEND, configured.id(),
                         null, null);
             }
-            list.add(new Backend(list.size(), configured.host(), configured.port(), address, BackendState.UP,
-                    nowMillis));
+            Backend backend = new Backend(list.size(), configured.host(), configured.port(), address,
+                    BackendState.UP, nowMillis);
+            backend.setWeight(configured.weight());
+            list.add(backend);
         }
         return list;
     }

@@ -1,5 +1,9 @@
 package io.vigia.balancer;
 
+import io.vigia.balancer.selection.BackendGroup;
+import io.vigia.balancer.selection.BackendSelector;
+import io.vigia.balancer.selection.LeastOutstandingSelector;
+import io.vigia.balancer.selection.WeightedRoundRobinSelector;
 import java.util.Locale;
 
 /**
@@ -14,6 +18,18 @@ public enum LoadBalancing {
     WEIGHTED_ROUND_ROBIN,
     /** The healthy backend with the fewest requests in flight; ties go round robin. */
     LEAST_OUTSTANDING;
+
+    /** Creates the selector for {@link BackendGroup#setSelector}; {@code null} stands for plain round robin. */
+    public BackendSelector newSelector() {
+        switch (this) {
+            case WEIGHTED_ROUND_ROBIN:
+                return new WeightedRoundRobinSelector();
+            case LEAST_OUTSTANDING:
+                return new LeastOutstandingSelector();
+            default:
+                return null;
+        }
+    }
 
     /** The name used in configuration, for example {@code least-outstanding}. */
     public String configName() {

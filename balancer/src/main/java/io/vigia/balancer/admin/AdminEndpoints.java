@@ -135,7 +135,7 @@ public final class AdminEndpoints {
         List<StatusReport.BackendStatus> lines = new ArrayList<>(backends.size());
         for (Backend backend : backends.all()) {
             lines.add(new StatusReport.BackendStatus(backend.id(), backend.state(), backend.stateSinceMillis(),
-                    prober.tracker(backend).lastProbe(), backend.requests(), backend.errors()));
+                    prober.lastProbe(backend), backend.requests(), backend.errors()));
         }
         long uptimeSeconds = Math.max(0, (clockMillis.getAsLong() - startedAtMillis) / 1000);
         return new StatusReport(listen.get(), startedAtMillis, uptimeSeconds, lines, monitor.totalErrors());
