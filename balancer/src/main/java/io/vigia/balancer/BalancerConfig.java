@@ -36,6 +36,9 @@ import java.util.Set;
  * @param maxBodyBytes           maximum size of a request body; 0 means no limit
  * @param retryEnabled           whether a request that failed before any response byte may be sent again
  * @param retryBudgetPercent     retries allowed, as a percentage of requests, from 0 to 100
+ *
+ * <p>NOTE: {@code idleTimeoutMillis}, the three limits and the two retry settings are validated and stored,
+ * but no handler reads them yet.
  */
 public record BalancerConfig(String host, int port, List<BackendAddress> backends, long probeIntervalMillis,
                              long probeTimeoutMillis, String probePath, int rise, int fall,

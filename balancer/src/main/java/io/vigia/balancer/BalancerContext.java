@@ -78,8 +78,8 @@ final class BalancerContext {
     }
 
     /**
-     * Whether the proxy port serves the admin paths and the dashboard itself; false when a separate admin
-     * listener serves them, and the proxy port then forwards those paths to the backends.
+     * Whether the proxy port serves the admin paths and the dashboard itself. It is false when a separate
+     * admin listener serves them, and the proxy port then forwards those paths to the backends.
      */
     boolean servesAdminPaths() {
         return !config.hasAdminListener();

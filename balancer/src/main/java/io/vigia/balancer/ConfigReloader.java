@@ -28,11 +28,11 @@ import org.slf4j.LoggerFactory;
  * running: the backend list and weights, the health-check settings and the load-balancing algorithm.
  *
  * <p>Applying swaps the backend list whole. A backend whose address stays keeps its state, counters and
- * probe history; a new address gets a new backend, UP until its first probe says otherwise; a removed
- * backend stops being selected and probed at once, its idle pooled connections are closed, and the
- * requests it is serving finish before their connections close. Other keys (listen and admin addresses,
- * timeouts, pool, limits, retry, recent-errors) need a restart; a reload that changes them lists them under
- * {@code restart_required} and leaves them as they are. An invalid file changes nothing: the reason is
+ * probe history. A new address gets a new backend, UP until its first probe fails. A removed backend stops
+ * being selected and probed at once and its idle pooled connections are closed, while the requests it is
+ * serving finish before their connections close. Other keys (listen and admin addresses, timeouts, pool,
+ * limits, retry, recent-errors) need a restart. A reload that changes them lists them under
+ * {@code restart_required} and leaves them as they are. An invalid file changes nothing, and the reason is
  * logged at WARN and returned.
  *
  * <p>Threading: reloads run one at a time on this class's own thread, because reading the file is I/O that

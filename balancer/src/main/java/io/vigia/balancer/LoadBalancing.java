@@ -13,8 +13,10 @@ import java.util.Locale;
 public enum LoadBalancing {
     /** Each healthy backend in turn, ignoring weights. */
     ROUND_ROBIN,
-    /** Smooth weighted round robin, the variant nginx uses: a backend of weight 5 gets 5 of every 7 picks
-     * against two backends of weight 1, spread out instead of in a burst. */
+    /**
+     * Smooth weighted round robin: a backend of weight 5 gets 5 of every 7 picks against two backends of
+     * weight 1, spread out instead of in a burst. See {@link WeightedRoundRobinSelector}.
+     */
     WEIGHTED_ROUND_ROBIN,
     /** The healthy backend with the fewest requests in flight; ties go round robin. */
     LEAST_OUTSTANDING;

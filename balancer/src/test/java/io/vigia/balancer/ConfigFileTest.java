@@ -184,6 +184,27 @@ class ConfigFileTest {
     }
 
     @Test
+    void newOptionsRejectInvalidValues() {
+        Run algorithm = run("--lang", "en", "--load-balancing", "random");
+        Run adminPort = run("--lang", "en", "--admin-port", "70000");
+
+        assertThat(algorithm.exitCode()).isEqualTo(2);
+        assertThat(algorithm.err()).contains("--load-balancing", "'random'", "least-outstanding");
+        assertThat(adminPort.exitCode()).isEqualTo(2);
+        assertThat(adminPort.err()).contains("--admin-port", "'70000'", "0 to 65535");
+    }
+
+    @Test
+    void newOptionsSetConfiguration() {
+        BalancerConfig config = parse("--admin-port", "0", "--admin-host", "::1", "--load-balancing",
+                "least-outstanding");
+
+        assertThat(config.adminPort()).isZero();
+        assertThat(config.adminHost()).isEqualTo("::1");
+        assertThat(config.loadBalancing()).isEqualTo(LoadBalancing.LEAST_OUTSTANDING);
+    }
+
+    @Test
     void duplicateKeyExitsWith2() throws IOException {
         Path file = write("listen: {port: 1}\nlisten: {port: 2}\n");
 

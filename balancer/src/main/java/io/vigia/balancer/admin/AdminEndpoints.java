@@ -37,7 +37,7 @@ public final class AdminEndpoints {
     /** A reserved path. */
     public enum Route {
         HEALTH("/health"), STATUS("/status"), ERROR_STATS("/errors/stats"),
-        /** Reserved on the proxy port so that it answers 404 instead of reaching a backend. */
+        /** Reserved on the proxy port, which responds 404 to it instead of forwarding it to a backend. */
         RELOAD("/admin/reload");
 
         private final String path;

@@ -36,7 +36,7 @@ public final class AdminServer {
 
     /**
      * @param reload the action behind {@code POST /admin/reload}; {@code null} when there is no configuration
-     *               file, and the path then answers 409
+     *               file, and the path then responds 409
      */
     public AdminServer(AdminEndpoints endpoints, Dashboard dashboard, ConfigReload reload) {
         this.endpoints = endpoints;

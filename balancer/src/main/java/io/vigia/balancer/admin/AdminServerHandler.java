@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Last handler of an admin connection: serves the {@link AdminEndpoints} paths, {@code POST /admin/reload}
- * and the extra routes of {@link AdminServer}, and answers 404 to anything else.
+ * and the extra routes of {@link AdminServer}, and responds 404 to any other path.
  *
  * <p>One instance per connection, touched only on its event loop. A reload completes on another thread and
  * its response is written back on this connection's loop; the next request on the connection waits for it

@@ -90,7 +90,7 @@ public final class ConfigFile {
     /**
      * Reads and checks {@code path}.
      *
-     * @throws ConfigException when the file is missing, unreadable, not valid YAML or holds an invalid value
+     * @throws ConfigException when the file is missing, unreadable, not valid YAML or contains an invalid value
      */
     public static ConfigFile read(Path path) {
         String file = path.toString();

@@ -85,7 +85,7 @@ public final class LoopConnectionPool {
         return idle == null ? 0 : idle.size();
     }
 
-    /** Closes every idle connection to {@code backend} and forgets it, after a reload removed it. */
+    /** Closes every idle connection to {@code backend} and drops its idle list, after a reload removed it. */
     public void closeIdle(Backend backend) {
         ArrayDeque<Channel> idle = idleByBackend.remove(backend);
         if (idle == null) {

@@ -9,7 +9,7 @@ import java.util.function.Predicate;
  * starts one slot further on every pick, so ties go round robin.
  *
  * <p>Thread-safe and lock-free. The counts move while a pick reads them, so two concurrent picks may both
- * choose the same backend; the choice is right for the counts each pick saw.
+ * choose the same backend. Each choice is right for the counts that its pick read.
  */
 public final class LeastOutstandingSelector implements BackendSelector {
 

@@ -6,10 +6,10 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * Smooth weighted round robin, the algorithm of nginx's upstream module: every pick adds each candidate's
- * weight to its current value, takes the candidate with the highest current value (the first one on a
- * tie) and subtracts the sum of the weights from it. Weights 5, 1, 1 give the repeating order
- * a a b a c a a, so a heavy backend's turns are spread out instead of coming in a burst.
+ * Smooth weighted round robin, the variant known from nginx's upstream module. Every pick adds each
+ * candidate's weight to its current value and takes the candidate with the highest current value (the
+ * first one on a tie). It then subtracts the sum of the weights from the chosen one. Weights 5, 1, 1 give
+ * the repeating order a a b a c a a, so a heavy backend's turns are spread out instead of coming in a burst.
  *
  * <p>Thread-safety: one lock per selector guards the current values. A pick is a loop over the healthy
  * backends, short next to the I/O of the request it routes, so the lock is held briefly. Current values of
