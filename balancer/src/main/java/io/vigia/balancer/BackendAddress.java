@@ -1,12 +1,15 @@
 package io.vigia.balancer;
 
 /**
- * A backend's host and port as configured, before name resolution.
+ * A backend's host, port and weight as configured, before name resolution.
  *
- * @param host name or IP address, without brackets for IPv6
- * @param port TCP port from 1 to 65535
+ * @param host   name or IP address, without brackets for IPv6
+ * @param port   TCP port from 1 to 65535
+ * @param weight share of traffic under weighted round robin, 1 or more; other algorithms ignore it
  */
-public record BackendAddress(String host, int port) {
+public record BackendAddress(String host, int port, int weight) {
+
+    public static final int DEFAULT_WEIGHT = 1;
 
     public BackendAddress {
         if (host == null || host.isEmpty()) {
@@ -15,6 +18,19 @@ public record BackendAddress(String host, int port) {
         if (port < 1 || port > 65535) {
             throw new ConfigException("--backends", host + ":" + port, ConfigProblem.BACKEND_PORT_OUT_OF_RANGE);
         }
+        if (weight < 1) {
+            throw new ConfigException("--backends", weight, ConfigProblem.WEIGHT_TOO_SMALL);
+        }
+    }
+
+    /** Creates an address of weight {@link #DEFAULT_WEIGHT}. */
+    public BackendAddress(String host, int port) {
+        this(host, port, DEFAULT_WEIGHT);
+    }
+
+    /** Returns this address with {@code newWeight}. */
+    public BackendAddress withWeight(int newWeight) {
+        return new BackendAddress(host, port, newWeight);
     }
 
     /**

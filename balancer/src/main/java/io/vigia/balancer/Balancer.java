@@ -3,10 +3,12 @@ package io.vigia.balancer;
 import ch.qos.logback.classic.LoggerContext;
 import io.vigia.balancer.accesslog.AccessLog;
 import io.vigia.balancer.accesslog.AccessLogFormat;
+import io.vigia.balancer.config.ConfigFile;
 import io.vigia.core.cli.UserLanguage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.text.MessageFormat;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +17,7 @@ import java.util.MissingResourceException;
 import java.util.Properties;
 import java.util.ResourceBundle;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,6 +32,10 @@ import picocli.CommandLine.Spec;
  * {@link BalancerServer} and runs it until the JVM is asked to stop (SIGTERM, Ctrl-C), when a shutdown
  * hook drains it.
  *
+ * <p>Settings come from the defaults, then the YAML file of {@code --config}, then the options given on
+ * the command line, each overriding the one before. With a file, SIGHUP or {@code POST /admin/reload} on the
+ * admin port re-reads it; see {@link ConfigReloader}.
+ *
  * <p>Exit status: 0 after a requested stop (a JVM stopped by a signal reports the signal's status
  * instead), 2 for an invalid option, 1 when the server cannot start, for example because the port is
  * in use. Help, errors and the version print in Spanish or English, chosen by {@code --lang} or else the
@@ -42,6 +49,9 @@ public final class Balancer implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE", descriptionKey = "config")
+    private Path configFile;
 
     @Option(names = "--host", paramLabel = "HOST", descriptionKey = "host")
     private String host = BalancerConfig.DEFAULT_HOST;
@@ -106,6 +116,15 @@ public final class Balancer implements Callable<Integer> {
     @Option(names = "--eject-max-percent", paramLabel = "PERCENT", descriptionKey = "eject-max-percent")
     private int ejectMaxPercent = BalancerConfig.DEFAULT_EJECT_MAX_PERCENT;
 
+    @Option(names = "--admin-host", paramLabel = "HOST", descriptionKey = "admin-host")
+    private String adminHost = BalancerConfig.DEFAULT_ADMIN_HOST;
+
+    @Option(names = "--admin-port", paramLabel = "PORT", descriptionKey = "admin-port")
+    private int adminPort = BalancerConfig.ADMIN_DISABLED;
+
+    @Option(names = "--load-balancing", paramLabel = "ALGORITHM", descriptionKey = "load-balancing")
+    private String loadBalancing = BalancerConfig.DEFAULT_LOAD_BALANCING.configName();
+
     @Option(names = "--lang", paramLabel = "es|en", descriptionKey = "lang")
     private String language;
 
@@ -140,14 +159,22 @@ public final class Balancer implements Callable<Integer> {
         // Logback reads this when it configures itself, at the first logger, which BalancerServer creates.
         System.setProperty(AccessLog.FORMAT_PROPERTY, config.accessLogFormat().label());
         BalancerServer server = new BalancerServer(config);
+        ConfigReloader reloader = configFile == null ? null : new ConfigReloader(server, this::buildConfig);
+        server.setReload(reloader);
         try {
             server.start();
         } catch (BalancerStartException e) {
             spec.commandLine().getErr().println(MessageFormat.format(message("error.start"), describe(e)));
             return 1;
         }
+        if (reloader != null) {
+            reloader.installSignalHandler();
+        }
 
         Thread hook = new Thread(() -> {
+            if (reloader != null) {
+                reloader.close();
+            }
             server.stop();
             stopLogging();
         }, "vigia-balancer-shutdown");
@@ -162,31 +189,13 @@ public final class Balancer implements Callable<Integer> {
             if (language != null && !language.equals("es") && !language.equals("en")) {
                 throw new ConfigException("--lang", language, ConfigProblem.INVALID_LANGUAGE);
             }
-            return BalancerConfig.builder()
-                    .host(host)
-                    .port(listenPort())
-                    .backends(backendAddresses())
-                    .probeIntervalMillis(probeIntervalMillis)
-                    .probeTimeoutMillis(probeTimeoutMillis)
-                    .probePath(probePath)
-                    .rise(rise)
-                    .fall(fall)
-                    .connectTimeoutMillis(connectTimeoutMillis)
-                    .responseTimeoutMillis(responseTimeoutMillis)
-                    .poolMaxIdlePerBackend(poolMaxIdlePerBackend)
-                    .recentErrors(recentErrors)
-                    .threads(threads)
-                    .drainTimeoutMillis(drainTimeoutMillis)
-                    .accessLogEnabled(accessLog)
-                    .accessLogFormat(parseAccessLogFormat())
-                    .ejectAfterFailures(ejectAfterFailures)
-                    .ejectBaseMillis(ejectBaseMillis)
-                    .ejectMaxPercent(ejectMaxPercent)
-                    .build();
+            return buildConfig();
         } catch (ConfigException e) {
             String problem = message("problem." + e.problem().name());
-            throw new ParameterException(spec.commandLine(),
-                    MessageFormat.format(message("error.invalid"), e.option(), e.value(), problem));
+            String text = e.file() == null
+                    ? MessageFormat.format(message("error.invalid"), e.option(), e.value(), problem)
+                    : MessageFormat.format(message("error.invalid.file"), e.option(), e.value(), problem, e.file());
+            throw new ParameterException(spec.commandLine(), text);
         }
     }
 
@@ -196,6 +205,71 @@ public final class Balancer implements Callable<Integer> {
             throw new ConfigException("--access-log-format", accessLogFormat, ConfigProblem.INVALID_ACCESS_LOG_FORMAT);
         }
         return format;
+    }
+
+    /**
+     * Builds the configuration from the defaults, then the configuration file when {@code --config} is
+     * given, then every option given on the command line, each overriding the one before. A reload calls
+     * this again, so it re-reads the file and keeps the command line's precedence.
+     *
+     * @throws ConfigException naming the option, or the file key, whose value is invalid
+     */
+    BalancerConfig buildConfig() {
+        ConfigFile file = configFile == null ? null : ConfigFile.read(configFile);
+        BalancerConfig.Builder builder = BalancerConfig.builder();
+        if (file != null) {
+            file.applyTo(builder);
+        }
+        applyCommandLine(builder);
+        try {
+            return builder.build();
+        } catch (ConfigException e) {
+            throw file == null || given(e.option()) ? e : file.translate(e);
+        }
+    }
+
+    /** Sets on {@code builder} every option that the command line gave, so they override the file. */
+    private void applyCommandLine(BalancerConfig.Builder builder) {
+        setIfGiven("--host", host, builder::host);
+        if (port != null || positionalPort != null) {
+            builder.port(listenPort());
+        }
+        if (!backendLists.isEmpty() || !backendItems.isEmpty()) {
+            builder.backends(backendAddresses());
+        }
+        setIfGiven("--probe-interval-ms", probeIntervalMillis, builder::probeIntervalMillis);
+        setIfGiven("--probe-timeout-ms", probeTimeoutMillis, builder::probeTimeoutMillis);
+        setIfGiven("--probe-path", probePath, builder::probePath);
+        setIfGiven("--rise", rise, builder::rise);
+        setIfGiven("--fall", fall, builder::fall);
+        setIfGiven("--connect-timeout-ms", connectTimeoutMillis, builder::connectTimeoutMillis);
+        setIfGiven("--response-timeout-ms", responseTimeoutMillis, builder::responseTimeoutMillis);
+        setIfGiven("--pool-max-idle-per-backend", poolMaxIdlePerBackend, builder::poolMaxIdlePerBackend);
+        setIfGiven("--recent-errors", recentErrors, builder::recentErrors);
+        setIfGiven("--admin-host", adminHost, builder::adminHost);
+        setIfGiven("--admin-port", adminPort, builder::adminPort);
+        if (given("--load-balancing")) {
+            builder.loadBalancing(LoadBalancing.parse(loadBalancing, "--load-balancing"));
+        }
+        // These have no file key, so they come from the command line or their defaults only.
+        builder.threads(threads).drainTimeoutMillis(drainTimeoutMillis)
+                .accessLogEnabled(accessLog)
+                .accessLogFormat(parseAccessLogFormat())
+                .ejectAfterFailures(ejectAfterFailures)
+                .ejectBaseMillis(ejectBaseMillis)
+                .ejectMaxPercent(ejectMaxPercent);
+    }
+
+    private <T> void setIfGiven(String option, T value, Consumer<T> setter) {
+        if (given(option)) {
+            setter.accept(value);
+        }
+    }
+
+    /** Whether {@code option} appeared on the command line, as opposed to holding its default. */
+    private boolean given(String option) {
+        CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        return parsed != null && parsed.hasMatchedOption(option);
     }
 
     private int listenPort() {
@@ -215,11 +289,6 @@ public final class Balancer implements Callable<Integer> {
         }
         for (String text : backendItems) {
             addresses.add(BackendAddress.parse(text, "--backend"));
-        }
-        if (backendLists.isEmpty() && backendItems.isEmpty()) {
-            for (String text : BalancerConfig.DEFAULT_BACKENDS) {
-                addresses.add(BackendAddress.parse(text, "--backends"));
-            }
         }
         return addresses;
     }

@@ -33,13 +33,29 @@ import java.util.Set;
  *                               ejection off
  * @param ejectBaseMillis        length of a backend's first ejection; the n-th lasts n times as long, up to 10
  * @param ejectMaxPercent        share of the backends that may be ejected at once, 0 to 100, rounded down
+ * @param adminHost              address of the admin listener
+ * @param adminPort              port of the admin listener; {@link #ADMIN_DISABLED} serves the admin paths on
+ *                               the proxy port instead, 0 picks a free port
+ * @param loadBalancing          how a backend is chosen among the healthy ones
+ * @param idleTimeoutMillis      time a client connection may stay idle between requests; 0 means no limit
+ * @param maxRequestLineBytes    maximum length of a request line
+ * @param maxHeaderBytes         maximum size of a request's header block
+ * @param maxBodyBytes           maximum size of a request body; 0 means no limit
+ * @param retryEnabled           whether a request that failed before any response byte may be sent again
+ * @param retryBudgetPercent     retries allowed, as a percentage of requests, from 0 to 100
+ *
+ * <p>NOTE: {@code idleTimeoutMillis}, the three limits and the two retry settings are validated and stored,
+ * but no handler reads them yet.
  */
 public record BalancerConfig(String host, int port, List<BackendAddress> backends, long probeIntervalMillis,
                              long probeTimeoutMillis, String probePath, int rise, int fall,
                              long connectTimeoutMillis, long responseTimeoutMillis, int poolMaxIdlePerBackend,
                              int recentErrors, int threads, long drainTimeoutMillis, boolean probesEnabled,
                              boolean accessLogEnabled, AccessLogFormat accessLogFormat, int ejectAfterFailures,
-                             long ejectBaseMillis, int ejectMaxPercent) {
+                             long ejectBaseMillis, int ejectMaxPercent, String adminHost, int adminPort,
+                             LoadBalancing loadBalancing, long idleTimeoutMillis, int maxRequestLineBytes,
+                             int maxHeaderBytes, long maxBodyBytes, boolean retryEnabled,
+                             int retryBudgetPercent) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -64,6 +80,15 @@ public record BalancerConfig(String host, int port, List<BackendAddress> backend
     public static final long DEFAULT_EJECT_BASE_MILLIS = 30_000;
     /** Half, so that with two backends one can be ejected and the other keeps serving. */
     public static final int DEFAULT_EJECT_MAX_PERCENT = 50;
+    /** The value of {@code adminPort} when no admin listener is configured. */
+    public static final int ADMIN_DISABLED = -1;
+    public static final String DEFAULT_ADMIN_HOST = "127.0.0.1";
+    public static final LoadBalancing DEFAULT_LOAD_BALANCING = LoadBalancing.ROUND_ROBIN;
+    public static final long DEFAULT_IDLE_TIMEOUT_MILLIS = 60_000;
+    public static final int DEFAULT_MAX_REQUEST_LINE_BYTES = 8_192;
+    public static final int DEFAULT_MAX_HEADER_BYTES = 16_384;
+    public static final long DEFAULT_MAX_BODY_BYTES = 0;
+    public static final int DEFAULT_RETRY_BUDGET_PERCENT = 20;
 
     public BalancerConfig {
         if (host == null || host.isBlank()) {
@@ -100,6 +125,22 @@ public record BalancerConfig(String host, int port, List<BackendAddress> backend
         if (ejectMaxPercent < 0 || ejectMaxPercent > 100) {
             throw new ConfigException("--eject-max-percent", ejectMaxPercent, ConfigProblem.PERCENT_OUT_OF_RANGE);
         }
+        checkAdmin(adminHost, adminPort);
+        if (loadBalancing == null) {
+            throw new ConfigException("--load-balancing", null, ConfigProblem.UNKNOWN_LOAD_BALANCING);
+        }
+        requireZeroOrMore("--idle-timeout-ms", idleTimeoutMillis);
+        requirePositive("--max-request-line-bytes", maxRequestLineBytes);
+        requirePositive("--max-header-bytes", maxHeaderBytes);
+        requireZeroOrMore("--max-body-bytes", maxBodyBytes);
+        if (retryBudgetPercent < 0 || retryBudgetPercent > 100) {
+            throw new ConfigException("--retry-budget-percent", retryBudgetPercent, ConfigProblem.PERCENT_OUT_OF_RANGE);
+        }
+    }
+
+    /** Whether a separate admin listener serves the admin paths, which the proxy port then forwards. */
+    public boolean hasAdminListener() {
+        return adminPort != ADMIN_DISABLED;
     }
 
     /** Returns a builder holding every default, with one event loop thread per available processor. */
@@ -118,6 +159,21 @@ public record BalancerConfig(String host, int port, List<BackendAddress> backend
             }
         }
         return List.copyOf(backends);
+    }
+
+    private static void checkAdmin(String adminHost, int adminPort) {
+        if (adminHost == null || adminHost.isBlank()) {
+            throw new ConfigException("--admin-host", adminHost, ConfigProblem.EMPTY_HOST);
+        }
+        if (adminPort != ADMIN_DISABLED && (adminPort < 0 || adminPort > 65535)) {
+            throw new ConfigException("--admin-port", adminPort, ConfigProblem.LISTEN_PORT_OUT_OF_RANGE);
+        }
+    }
+
+    private static void requireZeroOrMore(String option, long value) {
+        if (value < 0) {
+            throw new ConfigException(option, value, ConfigProblem.NEGATIVE);
+        }
     }
 
     private static void requirePositive(String option, long value) {
@@ -148,6 +204,15 @@ public record BalancerConfig(String host, int port, List<BackendAddress> backend
         private int ejectAfterFailures = DEFAULT_EJECT_AFTER_FAILURES;
         private long ejectBaseMillis = DEFAULT_EJECT_BASE_MILLIS;
         private int ejectMaxPercent = DEFAULT_EJECT_MAX_PERCENT;
+        private String adminHost = DEFAULT_ADMIN_HOST;
+        private int adminPort = ADMIN_DISABLED;
+        private LoadBalancing loadBalancing = DEFAULT_LOAD_BALANCING;
+        private long idleTimeoutMillis = DEFAULT_IDLE_TIMEOUT_MILLIS;
+        private int maxRequestLineBytes = DEFAULT_MAX_REQUEST_LINE_BYTES;
+        private int maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES;
+        private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+        private boolean retryEnabled = true;
+        private int retryBudgetPercent = DEFAULT_RETRY_BUDGET_PERCENT;
 
         private Builder() {
             for (String backend : DEFAULT_BACKENDS) {
@@ -255,12 +320,59 @@ public record BalancerConfig(String host, int port, List<BackendAddress> backend
             return this;
         }
 
+        public Builder adminHost(String value) {
+            adminHost = value;
+            return this;
+        }
+
+        /** Sets the admin listener's port; {@link #ADMIN_DISABLED} turns the listener off. */
+        public Builder adminPort(int value) {
+            adminPort = value;
+            return this;
+        }
+
+        public Builder loadBalancing(LoadBalancing value) {
+            loadBalancing = value;
+            return this;
+        }
+
+        public Builder idleTimeoutMillis(long value) {
+            idleTimeoutMillis = value;
+            return this;
+        }
+
+        public Builder maxRequestLineBytes(int value) {
+            maxRequestLineBytes = value;
+            return this;
+        }
+
+        public Builder maxHeaderBytes(int value) {
+            maxHeaderBytes = value;
+            return this;
+        }
+
+        public Builder maxBodyBytes(long value) {
+            maxBodyBytes = value;
+            return this;
+        }
+
+        public Builder retryEnabled(boolean value) {
+            retryEnabled = value;
+            return this;
+        }
+
+        public Builder retryBudgetPercent(int value) {
+            retryBudgetPercent = value;
+            return this;
+        }
+
         /** Validates the values and returns the configuration. */
         public BalancerConfig build() {
             return new BalancerConfig(host, port, backends, probeIntervalMillis, probeTimeoutMillis, probePath,
                     rise, fall, connectTimeoutMillis, responseTimeoutMillis, poolMaxIdlePerBackend, recentErrors,
                     threads, drainTimeoutMillis, probesEnabled, accessLogEnabled, accessLogFormat, ejectAfterFailures,
-                    ejectBaseMillis, ejectMaxPercent);
+                    ejectBaseMillis, ejectMaxPercent, adminHost, adminPort, loadBalancing, idleTimeoutMillis,
+                    maxRequestLineBytes, maxHeaderBytes, maxBodyBytes, retryEnabled, retryBudgetPercent);
         }
     }
 }

@@ -96,6 +96,14 @@ final class BalancerContext {
         return unexpectedErrorLog;
     }
 
+    /**
+     * Whether the proxy port serves the admin paths and the dashboard itself. It is false when a separate
+     * admin listener serves them, and the proxy port then forwards those paths to the backends.
+     */
+    boolean servesAdminPaths() {
+        return !config.hasAdminListener();
+    }
+
     /** Whether the balancer is shutting down: responses then close their connection. */
     boolean isDraining() {
         return draining;

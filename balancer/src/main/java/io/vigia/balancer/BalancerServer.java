@@ -11,6 +11,8 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.vigia.balancer.accesslog.AccessLog;
 import io.vigia.balancer.admin.AdminEndpoints;
+import io.vigia.balancer.admin.AdminServer;
+import io.vigia.balancer.admin.ConfigReload;
 import io.vigia.balancer.admin.StatusJson;
 import io.vigia.balancer.dashboard.Dashboard;
 import io.vigia.balancer.dashboard.DashboardSnapshotSource;
@@ -74,6 +76,8 @@ public final class BalancerServer implements AutoCloseable {
     private HealthProber prober;
     private BalancerContext context;
     private Dashboard dashboard;
+    private AdminServer adminServer;
+    private volatile ConfigReload reload;
     private volatile String listen;
 
     public BalancerServer(BalancerConfig config) {
@@ -96,6 +100,7 @@ public final class BalancerServer implements AutoCloseable {
         InetSocketAddress bindAddress = resolveListenAddress();
         long startedAtMillis = System.currentTimeMillis();
         backends = new BackendGroup(newBackends(startedAtMillis), System::currentTimeMillis);
+        backends.setSelector(config.loadBalancing().newSelector());
 
         group = transport.newGroup(config.threads(), "vigia-balancer");
         prober = new HealthProber(group, transport.clientChannel(), backends, new ProbeSettings(
@@ -111,6 +116,9 @@ public final class BalancerServer implements AutoCloseable {
                 new RequestRecorder(metrics, new AccessLog(config.accessLogEnabled()), newOutlierDetector()));
 
         serverChannel = bind(bindAddress);
+        if (config.hasAdminListener()) {
+            bindAdmin(admin);
+        }
         InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
         listen = bound.getAddress().getHostAddress() + ":" + bound.getPort();
         log.info("balancer listening on {} transport={} threads={} backends={}", listen, transport,
@@ -133,6 +141,24 @@ public final class BalancerServer implements AutoCloseable {
         return localAddress().getPort();
     }
 
+    /** The bound address of the admin listener, or {@code null} when there is none; valid after {@link #start()}. */
+    public InetSocketAddress adminAddress() {
+        return adminServer == null ? null : adminServer.localAddress();
+    }
+
+    /**
+     * The admin listener, or {@code null} when there is none; valid after {@link #start()}. Use
+     * {@link AdminServer#addRoute} to serve further paths there, such as {@code /metrics}.
+     */
+    public AdminServer adminServer() {
+        return adminServer;
+    }
+
+    /** Sets the action behind {@code POST /admin/reload}; call before {@link #start()}. */
+    public void setReload(ConfigReload value) {
+        reload = value;
+    }
+
     public ErrorMonitor monitor() {
         return monitor;
     }
@@ -145,6 +171,16 @@ public final class BalancerServer implements AutoCloseable {
     /** The backends and their state; valid after {@link #start()}. */
     public BackendGroup backends() {
         return backends;
+    }
+
+    /** The configuration the server started with; a reload does not change it. */
+    BalancerConfig config() {
+        return config;
+    }
+
+    /** The backend connection pools; valid after {@link #start()}. */
+    ConnectionPools pools() {
+        return context.pools();
     }
 
     /** The health prober, also the way to reach each backend's last probe; valid after {@link #start()}. */
@@ -186,6 +222,9 @@ public final class BalancerServer implements AutoCloseable {
         prober.close();
         // Event streams never finish on their own, so they close before the drain waits for connections.
         dashboard.stop().awaitUninterruptibly();
+        if (adminServer != null) {
+            adminServer.close();
+        }
         log.info("balancer stopping: listener closed, draining open_connections={} drain_timeout_ms={}",
                 clientChannels.size(), config.drainTimeoutMillis());
         for (Channel channel : clientChannels) {
@@ -259,6 +298,33 @@ public final class BalancerServer implements AutoCloseable {
                 : BalancerStartException.Reason.BIND_FAILED, config.host() + ":" + config.port(), detail, cause);
     }
 
+    private void bindAdmin(AdminEndpoints admin) throws BalancerStartException {
+        InetSocketAddress address = new InetSocketAddress(config.adminHost(), config.adminPort());
+        adminServer = new AdminServer(admin, dashboard, reload);
+        ChannelFuture bind = address.isUnresolved() ? null
+                : adminServer.bind(group, transport.serverChannel(), address).awaitUninterruptibly();
+        if (bind != null && bind.isSuccess()) {
+            log.info("admin listener on {}", adminServer.localAddress());
+            return;
+        }
+
+        serverChannel.close().awaitUninterruptibly();
+        dashboard.stop().awaitUninterruptibly();
+        group.shutdownGracefully(0, 0, TimeUnit.SECONDS).awaitUninterruptibly();
+        group = null;
+        String target = config.adminHost() + ":" + config.adminPort();
+        if (bind == null) {
+            throw new BalancerStartException(BalancerStartException.Reason.UNRESOLVED_HOST, target, null, null);
+        }
+        Throwable cause = bind.cause();
+        String detail = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        log.error("balancer cannot listen on admin address {}: {}", target, detail);
+        boolean inUse = cause instanceof BindException
+                || detail.toLowerCase(Locale.ROOT).contains("address already in use");
+        throw new BalancerStartException(inUse ? BalancerStartException.Reason.PORT_IN_USE
+                : BalancerStartException.Reason.BIND_FAILED, target, detail, cause);
+    }
+
     /**
      * Builds what the dashboard shows: the {@code /status} and {@code /errors/stats} documents, with a version
      * that changes whenever errors, requests, backend states or probe results change.
@@ -273,7 +339,7 @@ public final class BalancerServer implements AutoCloseable {
     private long dashboardVersion() {
         long version = monitor.totalErrors();
         for (Backend backend : backends.all()) {
-            ProbeResult probe = prober.tracker(backend).lastProbe();
+            ProbeResult probe = prober.lastProbe(backend);
             version = 31 * version + backend.requests();
             version = 31 * version + backend.stateSinceMillis() + backend.state().ordinal();
             version = 31 * version + (probe == null ? 0 : probe.timeMillis());
@@ -324,8 +390,10 @@ public final class BalancerServer implements AutoCloseable {
                 throw new BalancerStartException(BalancerStartException.Reason.UNRESOLVED_BACKEND, configured.id(),
                         null, null);
             }
-            list.add(new Backend(list.size(), configured.host(), configured.port(), address, BackendState.UP,
-                    nowMillis));
+            Backend backend = new Backend(list.size(), configured.host(), configured.port(), address,
+                    BackendState.UP, nowMillis);
+            backend.setWeight(configured.weight());
+            list.add(backend);
         }
         return list;
     }

@@ -10,7 +10,8 @@ import io.netty.handler.codec.http.HttpServerCodec;
  * <pre>
  *   HttpServerCodec  &lt;-&gt;  ErrorRecordingHandler (shared)  &lt;-&gt;  DashboardHandler  &lt;-&gt;  FrontendHandler
  * </pre>
- * and registers the connection in the group the server drains on shutdown. Messages are streamed, never
+ * (without the dashboard handler when a separate admin listener serves it) and registers the connection
+ * in the group the server drains on shutdown. Messages are streamed, never
  * aggregated. One shared instance serves the whole server.
  */
 final class BalancerServerInitializer extends ChannelInitializer<Channel> {
@@ -30,8 +31,10 @@ final class BalancerServerInitializer extends ChannelInitializer<Channel> {
         // quiet keeps them open until it closes them or the balancer stops.
         ch.pipeline()
                 .addLast("codec", new HttpServerCodec())
-                .addLast("errors", balancer.errorRecorder())
-                .addLast("dashboard", balancer.dashboard().newHandler())
-                .addLast("frontend", new FrontendHandler(balancer));
+                .addLast("errors", balancer.errorRecorder());
+        if (balancer.servesAdminPaths()) {
+            ch.pipeline().addLast("dashboard", balancer.dashboard().newHandler());
+        }
+        ch.pipeline().addLast("frontend", new FrontendHandler(balancer));
     }
 }

@@ -19,7 +19,16 @@ public enum ConfigProblem {
     INVALID_LANGUAGE("expected es or en"),
     CONFLICTING_PORTS("the port argument and --port differ"),
     INVALID_ACCESS_LOG_FORMAT("expected text or json"),
-    PERCENT_OUT_OF_RANGE("expected a percentage from 0 to 100");
+    WEIGHT_TOO_SMALL("expected a weight of 1 or more"),
+    UNKNOWN_LOAD_BALANCING("expected round-robin, weighted-round-robin or least-outstanding"),
+    PERCENT_OUT_OF_RANGE("expected a number from 0 to 100"),
+    FILE_NOT_FOUND("file not found"),
+    FILE_NOT_READABLE("the file cannot be read"),
+    INVALID_YAML("invalid YAML"),
+    UNKNOWN_KEY("unknown key; see vigia.example.yaml for the valid keys"),
+    WRONG_TYPE("wrong type of value for this key"),
+    UNRESOLVED_BACKEND("the backend's host name does not resolve"),
+    MISSING_VALUE("a value is required");
 
     private final String english;
 

@@ -223,7 +223,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onRequestHead(HttpRequest request) {
-        AdminEndpoints.Route route = AdminEndpoints.route(request.uri());
+        AdminEndpoints.Route route = balancer.servesAdminPaths() ? AdminEndpoints.route(request.uri()) : null;
         if (route != null) {
             adminRequest = request;
             adminRoute = route;

@@ -87,6 +87,8 @@ final class ProxyExchange {
     private Channel backendChannel;
     private BackendHandler backendHandler;
     private boolean reusedConnection;
+    /** The backend whose in-flight count includes this exchange, or null. */
+    private Backend inFlightOn;
     private ScheduledFuture<?> responseTimeout;
     /** Backends that refused a connection or already received a replay; never chosen again. */
     private List<Backend> excluded;
@@ -202,6 +204,7 @@ final class ProxyExchange {
     void onBackendClosed(Throwable cause) {
         backendChannel = null;
         backendHandler = null;
+        releaseInFlight();
         if (responseDone) {
             return;
         }
@@ -255,6 +258,7 @@ final class ProxyExchange {
     private void attempt(Backend target, boolean usePool) {
         backend = target;
         record.attemptStarted();
+        countInFlight(target);
         if (hostMissing) {
             // HTTP/1.0 clients may omit Host, but HTTP/1.1 requires it on the way to the backend.
             backendRequest.headers().set(HttpHeaderNames.HOST, target.id());
@@ -284,6 +288,7 @@ final class ProxyExchange {
     }
 
     private void onConnectFailed(Backend target, Throwable cause) {
+        releaseInFlight();
         String reason = cause instanceof ConnectTimeoutException
                 ? "connect timed out after " + balancer.config().connectTimeoutMillis() + " ms"
                 : "connect failed: " + describe(cause);
@@ -545,7 +550,21 @@ final class ProxyExchange {
         }
     }
 
+    private void countInFlight(Backend target) {
+        releaseInFlight();
+        target.startRequest();
+        inFlightOn = target;
+    }
+
+    private void releaseInFlight() {
+        if (inFlightOn != null) {
+            inFlightOn.finishRequest();
+            inFlightOn = null;
+        }
+    }
+
     private void detachBackendChannel() {
+        releaseInFlight();
         if (backendHandler != null) {
             backendHandler.detach();
         }

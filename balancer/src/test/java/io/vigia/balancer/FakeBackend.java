@@ -69,6 +69,7 @@ final class FakeBackend implements AutoCloseable {
     private final EventLoopGroup group;
     private final Channel serverChannel;
     private final AtomicInteger acceptedConnections = new AtomicInteger();
+    private final AtomicInteger openConnections = new AtomicInteger();
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private volatile boolean healthy = true;
     private volatile IntPredicate dropWhen = requestNumber -> false;
@@ -82,6 +83,8 @@ final class FakeBackend implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         int connection = acceptedConnections.incrementAndGet();
+                        openConnections.incrementAndGet();
+                        ch.closeFuture().addListener(closed -> openConnections.decrementAndGet());
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(16 << 20),
                                 new Handler(connection));
                     }
@@ -107,6 +110,11 @@ final class FakeBackend implements AutoCloseable {
 
     int acceptedConnections() {
         return acceptedConnections.get();
+    }
+
+    /** Connections accepted and not yet closed. */
+    int openConnections() {
+        return openConnections.get();
     }
 
     List<Received> received() {

@@ -30,14 +30,17 @@ import java.util.function.Supplier;
  *       crossed the balancer, its own 502, 503 and 504 included.</li>
  *   <li>{@code /metrics}: the Prometheus metrics, as {@link MetricsExposition} writes them.</li>
  * </ul>
- * GET and HEAD are allowed; other methods get 405. Called on client event loops; it only reads
+ * {@code /admin/reload} answers 404 here, because only the admin listener serves it. GET and HEAD are
+ * allowed on the other paths; other methods get 405. Called on client event loops; it only reads
  * thread-safe state.
  */
 public final class AdminEndpoints {
 
     /** A reserved path. */
     public enum Route {
-        HEALTH("/health"), STATUS("/status"), ERROR_STATS("/errors/stats"), METRICS("/metrics");
+        HEALTH("/health"), STATUS("/status"), ERROR_STATS("/errors/stats"), METRICS("/metrics"),
+        /** Reserved on the proxy port, which responds 404 to it instead of forwarding it to a backend. */
+        RELOAD("/admin/reload");
 
         private final String path;
 
@@ -111,6 +114,10 @@ public final class AdminEndpoints {
 
     /** Builds the complete response to {@code request} for {@code route}. */
     public FullHttpResponse respond(Route route, HttpRequest request) {
+        if (route == Route.RELOAD) {
+            return HttpResponses.error(HttpResponseStatus.NOT_FOUND, route.path()
+                    + " is served only on the admin listener; set admin.port in the configuration file or --admin-port");
+        }
         if (!HttpMethod.GET.equals(request.method()) && !HttpMethod.HEAD.equals(request.method())) {
             FullHttpResponse rejected = HttpResponses.error(HttpResponseStatus.METHOD_NOT_ALLOWED,
                     "method " + request.method() + " is not allowed on " + route.path() + "; use GET or HEAD");
@@ -142,7 +149,7 @@ public final class AdminEndpoints {
         List<StatusReport.BackendStatus> lines = new ArrayList<>(backends.size());
         for (Backend backend : backends.all()) {
             lines.add(new StatusReport.BackendStatus(backend.id(), backend.state(), backend.stateSinceMillis(),
-                    prober.tracker(backend).lastProbe(), backend.requests(), backend.errors()));
+                    prober.lastProbe(backend), backend.requests(), backend.errors()));
         }
         long uptimeSeconds = Math.max(0, (clockMillis.getAsLong() - startedAtMillis) / 1000);
         return new StatusReport(listen.get(), startedAtMillis, uptimeSeconds, lines, monitor.totalErrors());

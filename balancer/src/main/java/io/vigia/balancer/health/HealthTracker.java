@@ -21,8 +21,8 @@ public final class HealthTracker {
 
     private final Backend backend;
     private final BackendGroup group;
-    private final int rise;
-    private final int fall;
+    private int rise;
+    private int fall;
 
     private int consecutiveSuccesses;
     private int consecutiveFailures;
@@ -43,6 +43,12 @@ public final class HealthTracker {
     /** The most recent probe result, or {@code null} before the first probe finished. */
     public ProbeResult lastProbe() {
         return lastProbe;
+    }
+
+    /** Sets new thresholds, for a configuration reload; the current run of results counts towards them. */
+    public synchronized void setThresholds(int newRise, int newFall) {
+        rise = newRise;
+        fall = newFall;
     }
 
     /** Records a probe result and changes the backend's state when a threshold is reached. */

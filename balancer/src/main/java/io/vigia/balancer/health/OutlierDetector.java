@@ -73,6 +73,10 @@ public final class OutlierDetector {
         if (consecutiveFailures <= 0) {
             return;
         }
+        if (backend.index() >= failureRuns.length) {
+            // NOTE: backends added by a configuration reload are not ejected until the balancer restarts.
+            return;
+        }
         AtomicInteger run = failureRuns[backend.index()];
         if (status < 500) {
             if (run.get() != 0) {

@@ -145,8 +145,26 @@ public final class BalancerMetrics implements ErrorListener {
                     }
                 })
                 .register(registry);
-        backends.addStateListener((backend, oldState, newState) ->
-                stateChangePoints[backend.index() * STATES.length + newState.ordinal()].inc());
+        backends.addStateListener((backend, oldState, newState) -> {
+            int slot = slotOf(backend);
+            if (slot > 0) {
+                stateChangePoints[(slot - 1) * STATES.length + newState.ordinal()].inc();
+            }
+        });
+    }
+
+    /**
+     * Returns the label slot of {@code backend}: its index plus one, or 0 ({@link #NO_UPSTREAM}) for none.
+     *
+     * <p>TODO: a backend that a configuration reload added after start has no slot of its own yet, so its
+     * requests and errors are counted under the empty upstream label until the balancer restarts.
+     */
+    private int slotOf(Backend backend) {
+        if (backend == null) {
+            return 0;
+        }
+        int slot = backend.index() + 1;
+        return slot < upstreams.size() ? slot : 0;
     }
 
     /**
@@ -158,7 +176,7 @@ public final class BalancerMetrics implements ErrorListener {
      * @param upstreamNanos time of the last backend attempt, or a negative value when no backend was tried
      */
     public void recordResponse(Backend upstream, HttpMethod method, int status, long totalNanos, long upstreamNanos) {
-        int slot = upstream == null ? 0 : upstream.index() + 1;
+        int slot = slotOf(upstream);
         int index = (slot * METHODS + HttpLabels.methodIndex(method)) * STATUS_CLASSES
                 + HttpLabels.statusClassIndex(status);
         CounterDataPoint point = requestPoints.get(index);

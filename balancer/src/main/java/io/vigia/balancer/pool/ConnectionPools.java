@@ -2,6 +2,7 @@ package io.vigia.balancer.pool;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.EventLoop;
+import io.vigia.balancer.selection.Backend;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -22,7 +23,7 @@ public final class ConnectionPools {
     /**
      * @param template          client bootstrap with channel class, options and handler set, but no group;
      *                          it is cloned once per event loop
-     * @param backendCount      number of backends, indexed 0 to {@code backendCount - 1}
+     * @param backendCount      expected number of backends, which sizes each loop's map
      * @param maxIdlePerBackend idle connections kept per backend and per event loop; 0 disables reuse
      */
     public ConnectionPools(Bootstrap template, int backendCount, int maxIdlePerBackend) {
@@ -38,6 +39,16 @@ public final class ConnectionPools {
     /** Open and idle connections per backend across every loop. */
     public ConnectionCounts counts() {
         return counts;
+    }
+
+    /**
+     * Closes the idle connections to {@code backend} on every loop, each on its own loop. Connections in use
+     * are closed when their exchange releases them, because the backend is retired.
+     */
+    public void closeIdle(Backend backend) {
+        for (LoopConnectionPool pool : pools.values()) {
+            pool.loop().execute(() -> pool.closeIdle(backend));
+        }
     }
 
     /** Returns the pool of {@code loop}, creating it on first use. */

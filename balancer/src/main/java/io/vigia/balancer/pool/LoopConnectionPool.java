@@ -6,8 +6,8 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import io.vigia.balancer.selection.Backend;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.IdentityHashMap;
+import java.util.Map;
 
 /**
  * Idle keep-alive connections from one event loop to every backend.
@@ -16,27 +16,25 @@ import java.util.List;
  * idle lists are plain {@link ArrayDeque}s. Connections are reused last-in first-out, which keeps a few
  * connections busy and lets backends time out the ones that are no longer needed. An idle connection
  * keeps reading, so a close by the backend removes it from its list at once. Data that arrives on an idle
- * connection makes the backend handler close it.
+ * connection makes the backend handler close it. A connection to a backend that a configuration reload
+ * removed is closed instead of kept.
  */
 public final class LoopConnectionPool {
 
     private final EventLoop loop;
     private final Bootstrap bootstrap;
-    private final List<ArrayDeque<Channel>> idleByBackend;
+    private final Map<Backend, ArrayDeque<Channel>> idleByBackend;
     private final int maxIdlePerBackend;
     private final ConnectionCounts counts;
 
+    /** @param backendCount expected number of backends, which sizes the map; reloads may add more */
     LoopConnectionPool(EventLoop loop, Bootstrap bootstrap, int backendCount, int maxIdlePerBackend,
                        ConnectionCounts counts) {
         this.loop = loop;
         this.counts = counts;
         this.bootstrap = bootstrap;
         this.maxIdlePerBackend = maxIdlePerBackend;
-        List<ArrayDeque<Channel>> lists = new ArrayList<>(backendCount);
-        for (int i = 0; i < backendCount; i++) {
-            lists.add(new ArrayDeque<>());
-        }
-        this.idleByBackend = List.copyOf(lists);
+        this.idleByBackend = new IdentityHashMap<>(backendCount);
     }
 
     public EventLoop loop() {
@@ -45,7 +43,7 @@ public final class LoopConnectionPool {
 
     /** Takes the most recently released open connection to {@code backend}, or returns {@code null}. */
     public Channel pollIdle(Backend backend) {
-        ArrayDeque<Channel> idle = idleByBackend.get(backend.index());
+        ArrayDeque<Channel> idle = idleFor(backend);
         Channel channel;
         while ((channel = idle.pollFirst()) != null) {
             counts.idleRemoved(backend.index());
@@ -64,7 +62,7 @@ public final class LoopConnectionPool {
         ChannelFuture future = bootstrap.connect(backend.address());
         Channel channel = future.channel();
         int index = backend.index();
-        ArrayDeque<Channel> idle = idleByBackend.get(index);
+        ArrayDeque<Channel> idle = idleFor(backend);
         channel.closeFuture().addListener(closed -> {
             if (idle.remove(channel)) {
                 counts.idleRemoved(index);
@@ -87,8 +85,8 @@ public final class LoopConnectionPool {
         if (!channel.isActive()) {
             return;
         }
-        ArrayDeque<Channel> idle = idleByBackend.get(backend.index());
-        if (idle.size() >= maxIdlePerBackend) {
+        ArrayDeque<Channel> idle = idleFor(backend);
+        if (idle.size() >= maxIdlePerBackend || backend.isRetired()) {
             channel.close();
             return;
         }
@@ -99,6 +97,24 @@ public final class LoopConnectionPool {
 
     /** Number of idle connections to {@code backend} on this loop. */
     public int idleCount(Backend backend) {
-        return idleByBackend.get(backend.index()).size();
+        ArrayDeque<Channel> idle = idleByBackend.get(backend);
+        return idle == null ? 0 : idle.size();
+    }
+
+    /** Closes every idle connection to {@code backend} and drops its idle list, after a reload removed it. */
+    public void closeIdle(Backend backend) {
+        ArrayDeque<Channel> idle = idleByBackend.remove(backend);
+        if (idle == null) {
+            return;
+        }
+        Channel channel;
+        while ((channel = idle.pollFirst()) != null) {
+            counts.idleRemoved(backend.index());
+            channel.close();
+        }
+    }
+
+    private ArrayDeque<Channel> idleFor(Backend backend) {
+        return idleByBackend.computeIfAbsent(backend, key -> new ArrayDeque<>());
     }
 }

@@ -1,6 +1,7 @@
 package io.vigia.balancer.selection;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -8,7 +9,9 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>The address and id never change. The state and the time it was entered are written only by
  * {@link BackendGroup#changeState} under the group's lock and read by any thread through volatile fields.
- * The counters are {@link LongAdder}s that every event loop increments.
+ * The counters are {@link LongAdder}s that every event loop increments. The weight changes only on a
+ * configuration reload; the in-flight count changes on every event loop as exchanges attach and finish.
+ * A backend removed by a reload is marked retired and never selected again.
  */
 public final class Backend {
 
@@ -20,6 +23,9 @@ public final class Backend {
 
     private volatile BackendState state;
     private volatile long stateSinceMillis;
+    private volatile int weight = 1;
+    private volatile boolean retired;
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     private final LongAdder requests = new LongAdder();
     private final LongAdder errors = new LongAdder();
@@ -27,7 +33,8 @@ public final class Backend {
     /**
      * Creates a backend in state {@code initialState}.
      *
-     * @param index position in its {@link BackendGroup}, used to index per-backend arrays
+     * @param index position in its {@link BackendGroup} at startup; a backend added by a reload gets a
+     *              number past every earlier one
      * @param address where to connect; resolved once by the caller
      */
     public Backend(int index, String host, int port, InetSocketAddress address, BackendState initialState,
@@ -99,6 +106,43 @@ public final class Backend {
     /** Error responses relayed from this backend plus the 502 and 504 responses the balancer made for it. */
     public long errors() {
         return errors.sum();
+    }
+
+    /** Share of traffic under weighted round robin, 1 or more. */
+    public int weight() {
+        return weight;
+    }
+
+    /** Sets the weight, at startup or on a configuration reload. */
+    public void setWeight(int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException("weight must be 1 or more, got " + value);
+        }
+        weight = value;
+    }
+
+    /** Requests attached to this backend and not yet finished, for least-outstanding selection. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /** Counts a request that starts using this backend; pair every call with {@link #finishRequest()}. */
+    public void startRequest() {
+        inFlight.incrementAndGet();
+    }
+
+    /** Counts the end of a request counted by {@link #startRequest()}, whether it succeeded or failed. */
+    public void finishRequest() {
+        inFlight.decrementAndGet();
+    }
+
+    /** Whether a configuration reload removed this backend; its pooled connections are then closed. */
+    public boolean isRetired() {
+        return retired;
+    }
+
+    void retire() {
+        retired = true;
     }
 
     void setState(BackendState newState, long sinceMillis) {

@@ -10,12 +10,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every configured backend plus the round robin over those that are UP.
+ * Every configured backend plus the choice among those that are UP: round robin unless
+ * {@link #setSelector} installs another {@link BackendSelector}.
  *
  * <p>State changes come from health probes and from the data path (a refused connection) on any thread.
- * {@link #changeState} serializes them under this object's lock, logs each one and republishes the
- * healthy list whole. {@link #select} reads only that snapshot and takes no lock. {@link StateListener}s
- * hear of each change while that lock is held, so they see changes in order and must return quickly.
+ * {@link #changeState} and {@link #replaceBackends} serialize them under this object's lock, log each one
+ * and republish the healthy list whole. {@link #select} reads only that snapshot and takes no lock.
+ * {@link StateListener}s hear of each change while that lock is held, so they see changes in order and
+ * must return quickly.
  */
 public final class BackendGroup {
 
@@ -28,10 +30,11 @@ public final class BackendGroup {
 
     private static final Logger log = LoggerFactory.getLogger(BackendGroup.class);
 
-    private final List<Backend> all;
+    private volatile List<Backend> all;
     private final RoundRobinSelector<Backend> healthy = new RoundRobinSelector<>();
     private final LongSupplier clockMillis;
     private final List<StateListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile BackendSelector selector;
 
     /** Creates a group over {@code backends}, whose indexes must be 0, 1, 2... in list order. */
     public BackendGroup(List<Backend> backends, LongSupplier clockMillis) {
@@ -65,14 +68,40 @@ public final class BackendGroup {
         return healthy.candidates();
     }
 
-    /** Returns the next UP backend in turn, or {@code null} when none is UP. */
+    /** Returns the next UP backend, or {@code null} when none is UP. */
     public Backend select() {
-        return healthy.next();
+        BackendSelector current = selector;
+        return current == null ? healthy.next() : current.select(healthy.candidates(), backend -> false);
     }
 
-    /** Returns the next UP backend in turn that {@code skip} does not reject, or {@code null}. */
+    /** Returns the next UP backend that {@code skip} does not reject, or {@code null}. */
     public Backend select(Predicate<? super Backend> skip) {
-        return healthy.next(skip);
+        BackendSelector current = selector;
+        return current == null ? healthy.next(skip) : current.select(healthy.candidates(), skip);
+    }
+
+    /** Installs the way to choose among the UP backends; {@code null} restores plain round robin. */
+    public void setSelector(BackendSelector value) {
+        selector = value;
+    }
+
+    /**
+     * Replaces the backend list, for a configuration reload. Backends kept from the old list keep their
+     * state and counters; backends missing from {@code backends} are marked retired and returned.
+     */
+    public synchronized List<Backend> replaceBackends(List<Backend> backends) {
+        List<Backend> removed = new ArrayList<>();
+        for (Backend old : all) {
+            if (!backends.contains(old)) {
+                old.retire();
+                removed.add(old);
+            }
+        }
+        all = List.copyOf(backends);
+        publishHealthy();
+        log.info("backends replaced backends={} removed={} healthy={}/{}", all, removed,
+                healthy.candidates().size(), all.size());
+        return removed;
     }
 
     /**

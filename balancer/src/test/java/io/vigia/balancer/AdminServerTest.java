@@ -1,0 +1,138 @@
+package io.vigia.balancer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class AdminServerTest {
+
+    private FakeBackend backend;
+    private BalancerServer balancer;
+
+    @BeforeEach
+    void startBackend() throws Exception {
+        backend = FakeBackend.start();
+    }
+
+    @AfterEach
+    void stop() {
+        if (balancer != null) {
+            balancer.stop();
+        }
+        backend.close();
+    }
+
+    private int startWithAdmin() throws BalancerStartException {
+        balancer = TestBalancers.start(TestBalancers.config(backend).adminPort(0));
+        return balancer.adminAddress().getPort();
+    }
+
+    @Test
+    void adminPortServesAdminPathsAndDashboard() throws Exception {
+        int adminPort = startWithAdmin();
+
+        try (TestHttpClient client = new TestHttpClient(adminPort)) {
+            TestHttpClient.Response status = client.get("/status");
+            TestHttpClient.Response stats = client.get("/errors/stats");
+            TestHttpClient.Response health = client.get("/health?verbose=1");
+            TestHttpClient.Response root = client.get("/", "Accept: text/html");
+            TestHttpClient.Response dashboard = client.get("/dashboard/snapshot");
+
+            assertThat(status.status()).isEqualTo(200);
+            assertThat(status.json().path("backends").get(0).path("id").asText()).isEqualTo(backend.id());
+            assertThat(stats.json().has("total_errors")).isTrue();
+            assertThat(health.json().path("status").asText()).isEqualTo("ok");
+            assertThat(root.status()).isEqualTo(200);
+            assertThat(root.header("content-type")).startsWith("text/html");
+            assertThat(dashboard.status()).isEqualTo(200);
+        }
+        assertThat(backend.received()).isEmpty();
+    }
+
+    @Test
+    void proxyPortForwardsAdminPathsWhenAdminPortIsSet() throws Exception {
+        startWithAdmin();
+
+        try (TestHttpClient client = new TestHttpClient(balancer.port())) {
+            TestHttpClient.Response status = client.get("/status");
+            TestHttpClient.Response dashboard = client.get("/dashboard");
+            TestHttpClient.Response reload = client.request("POST", "/admin/reload", "");
+
+            assertThat(status.text()).isEqualTo("hello from " + backend.id());
+            assertThat(dashboard.text()).isEqualTo("hello from " + backend.id());
+            assertThat(reload.status()).isEqualTo(200);
+        }
+        assertThat(backend.received()).extracting(FakeBackend.Received::uri)
+                .containsExactly("/status", "/dashboard", "/admin/reload");
+    }
+
+    @Test
+    void unknownAdminPathIs404() throws Exception {
+        int adminPort = startWithAdmin();
+
+        try (TestHttpClient client = new TestHttpClient(adminPort)) {
+            TestHttpClient.Response response = client.get("/nothing-here");
+
+            assertThat(response.status()).isEqualTo(404);
+            assertThat(response.json().path("error").asText()).contains("/nothing-here");
+        }
+    }
+
+    @Test
+    void reloadRejectsGetWith405() throws Exception {
+        int adminPort = startWithAdmin();
+
+        try (TestHttpClient client = new TestHttpClient(adminPort)) {
+            TestHttpClient.Response response = client.get("/admin/reload");
+
+            assertThat(response.status()).isEqualTo(405);
+            assertThat(response.header("allow")).isEqualTo("POST");
+        }
+    }
+
+    @Test
+    void reloadWithoutConfigFileIs409() throws Exception {
+        int adminPort = startWithAdmin();
+
+        try (TestHttpClient client = new TestHttpClient(adminPort)) {
+            TestHttpClient.Response response = client.request("POST", "/admin/reload", "");
+
+            assertThat(response.status()).isEqualTo(409);
+            assertThat(response.json().path("error").asText()).contains("--config");
+        }
+    }
+
+    @Test
+    void addedRouteIsServed() throws Exception {
+        int adminPort = startWithAdmin();
+        balancer.adminServer().addRoute("/metrics", request -> new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.OK, Unpooled.copiedBuffer("up 1\n", StandardCharsets.UTF_8)));
+
+        try (TestHttpClient client = new TestHttpClient(adminPort)) {
+            TestHttpClient.Response response = client.request("GET", "/metrics", null, "Connection: close");
+
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(response.text()).isEqualTo("up 1\n");
+        }
+    }
+
+    @Test
+    void proxyPortAnswersReload404WithoutAdminPort() throws Exception {
+        balancer = TestBalancers.start(TestBalancers.config(backend));
+
+        try (TestHttpClient client = new TestHttpClient(balancer.port())) {
+            TestHttpClient.Response response = client.request("POST", "/admin/reload", "");
+
+            assertThat(response.status()).isEqualTo(404);
+            assertThat(response.json().path("error").asText()).contains("admin listener");
+        }
+        assertThat(backend.received()).isEmpty();
+    }
+}
