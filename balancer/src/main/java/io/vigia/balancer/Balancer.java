@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -88,6 +89,9 @@ public final class Balancer implements Callable<Integer> {
     @Option(names = "--drain-timeout-ms", paramLabel = "MS", descriptionKey = "drain-timeout")
     private long drainTimeoutMillis = BalancerConfig.DEFAULT_DRAIN_TIMEOUT_MILLIS;
 
+    @Mixin
+    private ClientLimitOptions clientLimitOptions = new ClientLimitOptions();
+
     @Option(names = "--lang", paramLabel = "es|en", descriptionKey = "lang")
     private String language;
 
@@ -156,6 +160,7 @@ public final class Balancer implements Callable<Integer> {
                     .recentErrors(recentErrors)
                     .threads(threads)
                     .drainTimeoutMillis(drainTimeoutMillis)
+                    .clientLimits(clientLimitOptions.toClientLimits())
                     .build();
         } catch (ConfigException e) {
             String problem = message("problem." + e.problem().name());

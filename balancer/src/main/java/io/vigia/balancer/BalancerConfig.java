@@ -25,12 +25,16 @@ import java.util.Set;
  * @param recentErrors           number of recent errors kept for {@code /errors/stats}
  * @param threads                event loop threads
  * @param drainTimeoutMillis     time in-flight requests get to finish on shutdown
- * @param probesEnabled          whether health probes run; tests turn them off to observe the data path alone
+ * @param probesEnabled          whether health probes run; tests turn them off to observe the data path alone.
+ *                               Without probes every backend starts UP; with them it starts DOWN until its
+ *                               first successful probe
+ * @param clientLimits           request size limits, client timeouts and the connection limit
  */
 public record BalancerConfig(String host, int port, List<BackendAddress> backends, long probeIntervalMillis,
                              long probeTimeoutMillis, String probePath, int rise, int fall,
                              long connectTimeoutMillis, long responseTimeoutMillis, int poolMaxIdlePerBackend,
-                             int recentErrors, int threads, long drainTimeoutMillis, boolean probesEnabled) {
+                             int recentErrors, int threads, long drainTimeoutMillis, boolean probesEnabled,
+                             ClientLimits clientLimits) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -71,6 +75,9 @@ public record BalancerConfig(String host, int port, List<BackendAddress> backend
         requirePositive("--threads", threads);
         if (drainTimeoutMillis < 0) {
             throw new ConfigException("--drain-timeout-ms", drainTimeoutMillis, ConfigProblem.NEGATIVE);
+        }
+        if (clientLimits == null) {
+            clientLimits = ClientLimits.defaults();
         }
     }
 
@@ -115,6 +122,7 @@ public record BalancerConfig(String host, int port, List<BackendAddress> backend
         private int threads = Runtime.getRuntime().availableProcessors();
         private long drainTimeoutMillis = DEFAULT_DRAIN_TIMEOUT_MILLIS;
         private boolean probesEnabled = true;
+        private ClientLimits clientLimits = ClientLimits.defaults();
 
         private Builder() {
             for (String backend : DEFAULT_BACKENDS) {
@@ -197,11 +205,16 @@ public record BalancerConfig(String host, int port, List<BackendAddress> backend
             return this;
         }
 
+        public Builder clientLimits(ClientLimits value) {
+            clientLimits = value;
+            return this;
+        }
+
         /** Validates the values and returns the configuration. */
         public BalancerConfig build() {
             return new BalancerConfig(host, port, backends, probeIntervalMillis, probeTimeoutMillis, probePath,
                     rise, fall, connectTimeoutMillis, responseTimeoutMillis, poolMaxIdlePerBackend, recentErrors,
-                    threads, drainTimeoutMillis, probesEnabled);
+                    threads, drainTimeoutMillis, probesEnabled, clientLimits);
         }
     }
 }
