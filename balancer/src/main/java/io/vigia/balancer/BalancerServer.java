@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * The running balancer: one event loop group that accepts client connections, serves them, opens backend
  * connections on the same loops and runs the health probes.
  *
- * <p>Lifecycle: {@link #start()} binds and starts probing, {@link #stop()} drains and shuts down. Both may
+ * <p>Lifecycle: {@link #start()} starts probing and binds, {@link #stop()} drains and shuts down. Both may
  * be called from any thread except an event loop of this server; {@link #stop()} blocks until the
  * shutdown completed, at most the drain timeout plus a few seconds.
  *
@@ -54,6 +54,8 @@ public final class BalancerServer implements AutoCloseable {
 
     /** Upper bound for Netty to finish its own shutdown after every connection was closed. */
     private static final long GROUP_SHUTDOWN_TIMEOUT_SECONDS = 3;
+    /** Time beyond the probe timeout that the first probe round may take, for scheduling delays. */
+    private static final long FIRST_ROUND_GRACE_MILLIS = 500;
 
     private final BalancerConfig config;
     private final Transports transport = Transports.best();
@@ -76,8 +78,9 @@ public final class BalancerServer implements AutoCloseable {
     }
 
     /**
-     * Resolves the backends, binds the listen address and starts the health probes. Logs
-     * {@code listening on HOST:PORT} with the bound port, then every backend and its initial state.
+     * Resolves the backends, starts the health probes, waits up to one probe timeout for their first
+     * results and binds the listen address. Logs {@code listening on HOST:PORT} with the bound port, then
+     * every backend with its state and first probe result.
      *
      * @throws BalancerStartException when a name does not resolve or the address cannot be bound; nothing
      *                                is left running then
@@ -101,14 +104,30 @@ public final class BalancerServer implements AutoCloseable {
         dashboard = Dashboard.start(newDashboardSource(admin), group.next());
         context = new BalancerContext(config, backends, prober, pools, monitor, admin, dashboard);
 
+        if (config.probesEnabled()) {
+            startProbes();
+        }
         serverChannel = bind(bindAddress);
         InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
         listen = bound.getAddress().getHostAddress() + ":" + bound.getPort();
         log.info("balancer listening on {} transport={} threads={} backends={}", listen, transport,
                 config.threads(), backends.size());
         logBackends();
-        if (config.probesEnabled()) {
-            prober.start();
+    }
+
+    /**
+     * Starts probing and waits, at most one probe timeout, for the first round: backends start DOWN, so
+     * without the wait every request in the first milliseconds after binding would get 503.
+     */
+    private void startProbes() {
+        prober.start();
+        try {
+            if (!prober.awaitFirstRound(config.probeTimeoutMillis() + FIRST_ROUND_GRACE_MILLIS)) {
+                log.warn("balancer starting before every backend responded to its first probe timeout_ms={}",
+                        config.probeTimeoutMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -291,7 +310,9 @@ public final class BalancerServer implements AutoCloseable {
                 throw new BalancerStartException(BalancerStartException.Reason.UNRESOLVED_BACKEND, configured.id(),
                         null, null);
             }
-            list.add(new Backend(list.size(), configured.host(), configured.port(), address, BackendState.UP,
+            // With probes on, a backend enters the rotation only after its first successful probe.
+            BackendState initialState = config.probesEnabled() ? BackendState.DOWN : BackendState.UP;
+            list.add(new Backend(list.size(), configured.host(), configured.port(), address, initialState,
                     nowMillis));
         }
         return list;
@@ -299,8 +320,10 @@ public final class BalancerServer implements AutoCloseable {
 
     private void logBackends() {
         for (Backend backend : backends.all()) {
-            log.info("backend {} state={} since={} (assumed UP until a probe fails or a connection is refused)",
-                    backend.id(), backend.state(), Instant.ofEpochMilli(backend.stateSinceMillis()));
+            ProbeResult probe = prober.tracker(backend).lastProbe();
+            log.info("backend {} state={} since={} first_probe=\"{}\"", backend.id(), backend.state(),
+                    Instant.ofEpochMilli(backend.stateSinceMillis()),
+                    probe == null ? "not run" : probe.ok() ? "ok" : probe.error());
         }
     }
 }

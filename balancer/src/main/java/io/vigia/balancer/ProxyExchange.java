@@ -43,9 +43,12 @@ import org.slf4j.LoggerFactory;
  *   <li>A connection that cannot be opened (refused, timed out) takes the backend DOWN and the same
  *       request goes to the next healthy backend. Nothing was sent, so this holds for every method.</li>
  *   <li>A reused keep-alive connection that closes before any response byte is the race of a backend
- *       closing an idle connection. A GET or HEAD without a body is sent again, on a new connection, to
- *       the next healthy backend in turn, which may be the same one. Each backend receives at most one such
- *       replay. Other methods are never replayed, because the backend may have acted on them.</li>
+ *       closing an idle connection. A request with an idempotent method (GET, HEAD, PUT, DELETE, OPTIONS,
+ *       TRACE; RFC 9110 section 9.2.2) is sent again, body included, on a new connection, to the next
+ *       healthy backend in turn, which may be the same one. Each backend receives at most one such replay.
+ *       Only bodies of up to {@link #MAX_REPLAY_BODY_BYTES} are kept for it, so a larger body that was
+ *       partly sent is not replayed. Other methods are never replayed, because the backend may have acted
+ *       on them.</li>
  *   <li>No backend left: 503 {@code NO_HEALTHY_BACKEND}. No response head within the response timeout: 504
  *       {@code RESPONSE_TIMEOUT}. Connection lost or invalid response before the head: 502.</li>
  *   <li>Failure after the head was relayed: the client connection is closed so the truncated body cannot
@@ -54,12 +57,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: the client connection, the backend connection and the timers all run on one event loop,
  * so no field needs synchronization. Buffer ownership: request content is either written to the backend,
- * held in {@code heldBody} until a connection is ready, or released; response content is written to the
- * client or released.
+ * held in {@code heldBody} until a connection is ready, or released. Retained duplicates of what went over a
+ * reused connection stay in {@code replayBody} until the response head arrives or the exchange ends.
+ * Response content is written to the client or released.
  */
 final class ProxyExchange {
 
     private static final Logger log = LoggerFactory.getLogger(ProxyExchange.class);
+
+    /** Largest request body kept for a replay; larger bodies are sent once only. */
+    static final int MAX_REPLAY_BODY_BYTES = 64 * 1024;
 
     private final FrontendHandler frontend;
     private final ChannelHandlerContext clientCtx;
@@ -78,6 +85,10 @@ final class ProxyExchange {
     private List<HttpContent> heldBody;
     private boolean requestComplete;
     private boolean bodySent;
+    private List<HttpContent> replayBody;
+    private int replayBodyBytes;
+    /** Set once part of the body was sent without a copy, which rules out a replay. */
+    private boolean replayBodyIncomplete;
 
     private Backend backend;
     private Channel backendChannel;
@@ -105,7 +116,7 @@ final class ProxyExchange {
         this.method = request.method().name();
         this.uri = request.uri();
         this.headRequest = HttpMethod.HEAD.equals(request.method());
-        this.idempotentMethod = headRequest || HttpMethod.GET.equals(request.method());
+        this.idempotentMethod = isIdempotent(request.method());
         this.clientHttp10 = HttpVersion.HTTP_1_0.equals(request.protocolVersion());
         this.clientKeepAlive = HttpUtil.isKeepAlive(request);
         this.backendRequest = ProxyHeaders.toBackendRequest(request, clientIp);
@@ -149,6 +160,7 @@ final class ProxyExchange {
         }
 
         bodySent |= content.content().isReadable();
+        keepForReplay(content);
         backendChannel.write(content, backendChannel.voidPromise());
         if (last) {
             backendChannel.flush();
@@ -229,6 +241,7 @@ final class ProxyExchange {
         responseDone = true;
         cancelResponseTimer();
         releaseHeldBody();
+        releaseReplayBody();
         closeBackendChannel();
     }
 
@@ -299,6 +312,7 @@ final class ProxyExchange {
         if (heldBody != null) {
             for (HttpContent content : heldBody) {
                 bodySent |= content.content().isReadable();
+                keepForReplay(content);
                 channel.write(content, channel.voidPromise());
             }
             heldBody = null;
@@ -312,7 +326,7 @@ final class ProxyExchange {
     }
 
     private boolean mayReplay() {
-        return reusedConnection && idempotentMethod && !bodySent && !responseHeadSeen;
+        return reusedConnection && idempotentMethod && !responseHeadSeen && !(bodySent && replayBodyIncomplete);
     }
 
     private void replay() {
@@ -328,14 +342,30 @@ final class ProxyExchange {
         long suppressed = balancer.backendFailureLog().tryAcquire();
         if (suppressed >= 0) {
             log.info("{} retrying method={} uri={} on backend={}: reused connection to {} closed before a response"
-                    + " suppressed={}", clientCtx.channel(), method, pathOf(uri), next.id(), failed.id(), suppressed);
+                    + " body_bytes={} suppressed={}", clientCtx.channel(), method, pathOf(uri), next.id(), failed.id(),
+                    replayBodyBytes, suppressed);
         }
+        resendKeptBody();
         attempt(next, false);
+    }
+
+    /** Queues the body copies kept for the replay ahead of anything received since the connection died. */
+    private void resendKeptBody() {
+        if (replayBody == null) {
+            return;
+        }
+        if (heldBody != null) {
+            replayBody.addAll(heldBody);
+        }
+        heldBody = replayBody;
+        replayBody = null;
+        replayBodyBytes = 0;
     }
 
     private void onResponseHead(HttpResponse response) {
         cancelResponseTimer();
         responseHeadSeen = true;
+        releaseReplayBody();
         int status = response.status().code();
         if (status == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
             // Upgrade is stripped from every request, so a backend has no reason to switch protocols.
@@ -344,7 +374,10 @@ final class ProxyExchange {
         }
         if (status < 200) {
             interimResponse = true;
-            clientCtx.write(ProxyHeaders.toClientResponse(response, backend.id()), clientCtx.voidPromise());
+            // RFC 9110 section 15.2: a server must not send a 1xx response to an HTTP/1.0 client.
+            if (!clientHttp10) {
+                clientCtx.write(ProxyHeaders.toClientResponse(response, backend.id()), clientCtx.voidPromise());
+            }
             startResponseTimer();
             return;
         }
@@ -382,7 +415,11 @@ final class ProxyExchange {
         boolean last = content instanceof LastHttpContent;
         if (interimResponse) {
             interimResponse = !last;
-            clientCtx.write(content, clientCtx.voidPromise());
+            if (clientHttp10) {
+                content.release();
+            } else {
+                clientCtx.write(content, clientCtx.voidPromise());
+            }
             return;
         }
         if (last) {
@@ -485,6 +522,41 @@ final class ProxyExchange {
             heldBody = new ArrayList<>(2);
         }
         heldBody.add(content);
+    }
+
+    /** Keeps a retained duplicate of {@code content}, about to go over a reused connection, for a replay. */
+    private void keepForReplay(HttpContent content) {
+        if (!reusedConnection || !idempotentMethod || replayBodyIncomplete) {
+            return;
+        }
+        int size = content.content().readableBytes();
+        if (replayBodyBytes + size > MAX_REPLAY_BODY_BYTES) {
+            releaseReplayBody();
+            replayBodyIncomplete = true;
+            return;
+        }
+        if (replayBody == null) {
+            replayBody = new ArrayList<>(2);
+        }
+        replayBody.add(content.retainedDuplicate());
+        replayBodyBytes += size;
+    }
+
+    private void releaseReplayBody() {
+        if (replayBody == null) {
+            return;
+        }
+        for (HttpContent content : replayBody) {
+            content.release();
+        }
+        replayBody = null;
+        replayBodyBytes = 0;
+    }
+
+    private static boolean isIdempotent(HttpMethod method) {
+        return HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method) || HttpMethod.PUT.equals(method)
+                || HttpMethod.DELETE.equals(method) || HttpMethod.OPTIONS.equals(method)
+                || HttpMethod.TRACE.equals(method);
     }
 
     private void releaseHeldBody() {
