@@ -39,7 +39,7 @@ import java.util.Locale;
  *   <li>{@code Content-Length} exceeds the body limit (413).</li>
  * </ul>
  * An absolute-form target is rewritten to origin-form and its authority replaces {@code Host}, as RFC 9112
- * section 3.2.2 requires of a server. A chunked body that grows past the limit is cut: its next part is
+ * section 3.2.2 requires of a server. {@code Content-Length} is rewritten as the plain number the decoder read. A chunked body that grows past the limit is cut: its next part is
  * replaced by a failed {@code LastHttpContent} (413) and the rest of that body is released.
  *
  * <p>It sits after the error recorder so that a rejected request is recorded with its method and target.
@@ -79,10 +79,14 @@ final class RequestValidator extends ChannelInboundHandlerAdapter {
             fail(request, ErrorCause.MALFORMED_REQUEST, "malformed request: " + problem);
             return;
         }
+        long contentLength = HttpUtil.getContentLength(request, -1L);
+        if (contentLength >= 0) {
+            // The decoder accepts leading zeros. The backend gets the value the balancer framed the body with.
+            request.headers().set(HttpHeaderNames.CONTENT_LENGTH, contentLength);
+        }
         if (maxBodyBytes <= 0) {
             return;
         }
-        long contentLength = HttpUtil.getContentLength(request, -1L);
         if (contentLength > maxBodyBytes) {
             fail(request, ErrorCause.CONTENT_TOO_LARGE, "request body too large: Content-Length " + contentLength
                     + " exceeds the maximum of " + maxBodyBytes + " bytes");

@@ -220,6 +220,17 @@ class RequestSmugglingTest {
     }
 
     @Test
+    void contentLengthIsForwardedAsPlainNumber() throws Exception {
+        try (TestHttpClient client = new TestHttpClient(balancer.port())) {
+            client.send("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 0005\r\n\r\nhello");
+
+            assertThat(client.readResponse().json().get("body").asText()).isEqualTo("hello");
+        }
+        FakeBackend.Received received = backend.received("/echo").get(backend.received("/echo").size() - 1);
+        assertThat(received.header("Content-Length")).isEqualTo("5");
+    }
+
+    @Test
     void leadingEmptyLineIsIgnored() throws Exception {
         try (TestHttpClient client = new TestHttpClient(balancer.port())) {
             client.send("\r\nGET /leading HTTP/1.1\r\nHost: a\r\n\r\n");
