@@ -81,6 +81,7 @@ final class ProxyExchange {
     private final boolean clientHttp10;
     private final boolean clientKeepAlive;
     private final boolean hostMissing;
+    private final boolean expectsContinue;
 
     private List<HttpContent> heldBody;
     private boolean requestComplete;
@@ -119,6 +120,7 @@ final class ProxyExchange {
         this.idempotentMethod = isIdempotent(request.method());
         this.clientHttp10 = HttpVersion.HTTP_1_0.equals(request.protocolVersion());
         this.clientKeepAlive = HttpUtil.isKeepAlive(request);
+        this.expectsContinue = HttpUtil.is100ContinueExpected(request);
         this.backendRequest = ProxyHeaders.toBackendRequest(request, clientIp);
         this.hostMissing = !backendRequest.headers().contains(HttpHeaderNames.HOST);
     }
@@ -325,6 +327,15 @@ final class ProxyExchange {
         frontend.updateReading();
     }
 
+    /**
+     * Returns whether the client may never send the rest of the body: it asked for 100 Continue and gets a
+     * final response first (RFC 9110 section 10.1.1). Waiting for that body would swallow its next request,
+     * so the connection closes after the response instead.
+     */
+    private boolean mayWithholdBody() {
+        return expectsContinue && !requestComplete;
+    }
+
     private boolean mayReplay() {
         return reusedConnection && idempotentMethod && !responseHeadSeen && !(bodySent && replayBodyIncomplete);
     }
@@ -386,7 +397,8 @@ final class ProxyExchange {
         responseStatus = status;
         backendKeepAlive = HttpUtil.isKeepAlive(response);
         HttpResponse clientResponse = ProxyHeaders.toClientResponse(response, backend.id());
-        clientKeepAliveAfterResponse = clientKeepAlive && !balancer.isDraining() && setClientFraming(clientResponse);
+        clientKeepAliveAfterResponse = clientKeepAlive && !balancer.isDraining() && !mayWithholdBody()
+                && setClientFraming(clientResponse);
         ProxyHeaders.setConnection(clientResponse.headers(), clientKeepAliveAfterResponse, clientHttp10);
         clientCtx.write(clientResponse, clientCtx.voidPromise());
     }
@@ -494,7 +506,7 @@ final class ProxyExchange {
         if (upstream != null) {
             response.headers().set(VigiaHeaders.X_UPSTREAM_SERVER, upstream);
         }
-        boolean keepAlive = clientKeepAlive && !balancer.isDraining();
+        boolean keepAlive = clientKeepAlive && !balancer.isDraining() && !mayWithholdBody();
         ProxyHeaders.setConnection(response.headers(), keepAlive, clientHttp10);
         ChannelFuture written = clientCtx.writeAndFlush(response);
         frontend.onResponseDone(this, keepAlive, written);

@@ -14,8 +14,8 @@ import java.util.Locale;
 
 /**
  * A blocking backend for very large bodies, on plain sockets so that no Netty buffer of the test JVM is
- * tracked by the leak detector: {@code GET /health} answers 200, {@code GET /generate?bytes=N} streams N bytes
- * of {@link #pattern}, {@code POST /sum} reads the body as it arrives and answers {@code "LENGTH SUM"} with
+ * tracked by the leak detector: {@code GET /health} returns 200, {@code GET /generate?bytes=N} streams N bytes
+ * of {@link #pattern}, {@code POST /sum} reads the body as it arrives and returns {@code "LENGTH SUM"} with
  * the sum of its unsigned bytes. One daemon thread per connection.
  */
 final class BulkBackend implements AutoCloseable {

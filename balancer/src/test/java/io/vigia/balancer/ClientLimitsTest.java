@@ -6,6 +6,7 @@ import io.vigia.core.ErrorCause;
 import io.vigia.core.ErrorRecord;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -90,6 +91,22 @@ class ClientLimitsTest {
         }
         assertRecorded(413, ErrorCause.CONTENT_TOO_LARGE, "Content-Length 1001");
         assertThat(backend.acceptedConnections()).isZero();
+    }
+
+    @Test
+    void rejectionReachesClientStillSendingBody() throws Exception {
+        start(limits -> limits.withMaxBodyBytes(1_000));
+
+        for (int attempt = 0; attempt < 5; attempt++) {
+            try (Socket socket = new Socket("127.0.0.1", balancer.port())) {
+                socket.setSoTimeout(5_000);
+                Thread uploader = startUpload(socket, "POST /count HTTP/1.1\r\nHost: a\r\nContent-Length: 8000000\r\n\r\n");
+                InputStream in = socket.getInputStream();
+
+                assertThat(readHead(in)).as("attempt %d", attempt).startsWith("HTTP/1.1 413");
+                uploader.join(10_000);
+            }
+        }
     }
 
     @Test
@@ -285,6 +302,25 @@ class ClientLimitsTest {
         assertThat(record.status()).isEqualTo(status);
         assertThat(record.cause()).isEqualTo(cause);
         assertThat(record.message()).contains(messagePart);
+    }
+
+    /** Writes {@code head} and then body bytes until the connection fails, on a daemon thread. */
+    private static Thread startUpload(Socket socket, String head) {
+        Thread uploader = new Thread(() -> {
+            try {
+                OutputStream out = socket.getOutputStream();
+                out.write(head.getBytes(StandardCharsets.US_ASCII));
+                byte[] chunk = new byte[16 * 1024];
+                for (int i = 0; i < 8_000_000 / chunk.length; i++) {
+                    out.write(chunk);
+                }
+            } catch (IOException expected) {
+                // The balancer stops reading the body and closes the connection.
+            }
+        }, "uploader");
+        uploader.setDaemon(true);
+        uploader.start();
+        return uploader;
     }
 
     private static String readHead(InputStream in) throws IOException {

@@ -50,6 +50,20 @@ class HttpSemanticsTest {
     }
 
     @Test
+    void earlyFinalResponseToExpectClosesConnection() throws Exception {
+        balancer = TestBalancers.start(TestBalancers.config(TestBalancers.closedPort()));
+
+        try (TestHttpClient client = new TestHttpClient(balancer.port())) {
+            client.send("PUT /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+            TestHttpClient.Response response = client.readResponse();
+
+            assertThat(response.status()).isEqualTo(503);
+            assertThat(response.header("Connection")).isEqualTo("close");
+            assertThat(client.isClosedByServer()).isTrue();
+        }
+    }
+
+    @Test
     void interimResponsesReachHttp11ClientOnly() throws Exception {
         startWithRawBackend((request, socket) -> RawBackend.write(socket,
                 "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n"
