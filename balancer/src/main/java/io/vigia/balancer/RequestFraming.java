@@ -9,7 +9,8 @@ import java.nio.charset.StandardCharsets;
  * ends, and rejects the framing faults that Netty's request decoder lets through or that would make this
  * tracker lose its place.
  *
- * <p>Request heads are read line by line. Every line must end with CRLF (no bare CR or LF), a header line
+ * <p>Request heads are read line by line. The request line must end with {@code HTTP/1.x}. Every line must
+ * end with CRLF (no bare CR or LF), a header line
  * must not start with whitespace (obsolete line folding, RFC 9112 section 5.2), must contain a colon and
  * must not have whitespace before it. {@code Content-Length} must appear at most once, as plain decimal
  * digits, and never together with {@code Transfer-Encoding}. Bodies are skipped without reading them: a
@@ -47,6 +48,7 @@ final class RequestFraming {
     private static final byte LF = '\n';
     private static final byte[] CONTENT_LENGTH = "content-length".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] TRANSFER_ENCODING = "transfer-encoding".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HTTP_VERSION_PREFIX = "HTTP/".getBytes(StandardCharsets.US_ASCII);
     /** Digits of the largest Content-Length accepted: 18 digits cannot overflow a long. */
     private static final int MAX_LENGTH_DIGITS = 18;
 
@@ -196,6 +198,7 @@ final class RequestFraming {
     private void endOfHeadLine(int index, int length) {
         if (requestLine) {
             requestLine = false;
+            checkVersion(index, length);
             return;
         }
         if (length == 0) {
@@ -210,6 +213,26 @@ final class RequestFraming {
             readContentLength(index, colon, length);
         } else if (nameEquals(colon, TRANSFER_ENCODING)) {
             transferEncoding = true;
+        }
+    }
+
+    /**
+     * Checks that the request line ends with {@code " HTTP/" DIGIT "." DIGIT}, the name in upper case as
+     * RFC 9112 section 2.3 requires (Netty's decoder accepts any case), and that the major version is 1.
+     */
+    private void checkVersion(int index, int length) {
+        int start = length - HTTP_VERSION_PREFIX.length - 3;
+        boolean valid = start > 0 && line[start - 1] == ' ' && line[length - 2] == '.'
+                && isDigit(line[length - 3]) && isDigit(line[length - 1]);
+        for (int i = 0; valid && i < HTTP_VERSION_PREFIX.length; i++) {
+            valid = line[start + i] == HTTP_VERSION_PREFIX[i];
+        }
+        if (!valid) {
+            reject(index, true, "invalid HTTP version in the request line, expected HTTP/1.1 or HTTP/1.0");
+        } else if (line[length - 3] != '1') {
+            String version = new String(line, start, length - start, StandardCharsets.ISO_8859_1);
+            reject(index, true, new RequestRejectedException(ErrorCause.HTTP_VERSION_NOT_SUPPORTED,
+                    "HTTP version not supported: " + version + ", expected HTTP/1.1 or HTTP/1.0"));
         }
     }
 
@@ -415,6 +438,10 @@ final class RequestFraming {
             }
         }
         return true;
+    }
+
+    private static boolean isDigit(byte b) {
+        return b >= '0' && b <= '9';
     }
 
     private static boolean isOws(byte b) {

@@ -125,6 +125,10 @@ class RequestSmugglingTest {
                         "token"),
                 Arguments.of("header value with control byte", "GET / HTTP/1.1\r\nHost: a\r\nX-A: a\u0001b\r\n\r\n",
                         "X-A"),
+                Arguments.of("lower-case HTTP name", "GET / http/1.1\r\nHost: a\r\n\r\n", "invalid HTTP version"),
+                Arguments.of("request line without version", "GET /\r\nHost: a\r\n\r\n", "invalid HTTP version"),
+                Arguments.of("request line with trailing space", "GET / HTTP/1.1 \r\nHost: a\r\n\r\n",
+                        "invalid HTTP version"),
                 Arguments.of("request target without slash", "GET echo HTTP/1.1\r\nHost: a\r\n\r\n",
                         "invalid request target"),
                 Arguments.of("absolute form with user info", "GET http://user@b.example/ HTTP/1.1\r\nHost: a\r\n\r\n",
@@ -153,6 +157,20 @@ class RequestSmugglingTest {
         assertThat(record.cause()).isEqualTo(ErrorCause.MALFORMED_REQUEST);
         assertThat(record.message()).containsIgnoringCase(reason);
         assertThat(backend.received()).hasSize(receivedBefore);
+    }
+
+    @Test
+    void otherMajorVersionGets505() throws Exception {
+        try (TestHttpClient client = new TestHttpClient(balancer.port())) {
+            client.send("GET / HTTP/2.0\r\nHost: a\r\n\r\n");
+            TestHttpClient.Response response = client.readResponse();
+
+            assertThat(response.status()).isEqualTo(505);
+            assertThat(response.json().get("error").asText()).contains("HTTP/2.0");
+            assertThat(client.isClosedByServer()).isTrue();
+        }
+        ErrorRecord record = balancer.monitor().snapshot().recentErrors().get(0);
+        assertThat(record.cause()).isEqualTo(ErrorCause.HTTP_VERSION_NOT_SUPPORTED);
     }
 
     @Test

@@ -30,6 +30,8 @@ public enum ErrorCause {
     URI_TOO_LONG(414, "request line too long"),
     /** The request header section is larger than the configured maximum. */
     HEADERS_TOO_LARGE(431, "request header section too large"),
+    /** The request line names an HTTP major version other than 1. */
+    HTTP_VERSION_NOT_SUPPORTED(505, "HTTP version not supported"),
     /** The server already has its maximum number of client connections open. */
     CONNECTION_LIMIT(503, "connection limit reached"),
     /** The server failed while handling the request. */
