@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Builds the pipeline of every client connection:
  * <pre>
- *   IdleStateHandler  &lt;-&gt;  RequestHeadScanner  &lt;-&gt;  HttpServerCodec  &lt;-&gt;  ErrorRecordingHandler (shared)
- *     &lt;-&gt;  RequestValidator  &lt;-&gt;  DashboardHandler  &lt;-&gt;  FrontendHandler
+ *   IdleStateHandler  &lt;-&gt;  RequestHeadScanner  &lt;-&gt;  HttpServerCodec
+ *     &lt;-&gt;  ErrorRecordingHandler (shared)  &lt;-&gt;  RequestValidator  &lt;-&gt;  DashboardHandler  &lt;-&gt;  FrontendHandler
  * </pre>
  * and registers the connection in the group the server drains on shutdown. A connection over the
  * connection limit gets a 503 from {@link ConnectionLimiter} and no pipeline. Messages are streamed, never

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * request to a {@link ProxyExchange}, one request at a time.
  *
  * <pre>
- *   ...  HttpServerCodec  &lt;-&gt;  ErrorRecordingHandler  &lt;-&gt;  RequestValidator  &lt;-&gt;  DashboardHandler  &lt;-&gt;  FrontendHandler
+ *   ...  HttpServerCodec  &lt;-&gt;  ErrorRecordingHandler  &lt;-&gt;  RequestValidator
+ *     &lt;-&gt;  DashboardHandler  &lt;-&gt;  FrontendHandler
  * </pre>
  *
  * <p>Pipelined requests wait: the codec may decode several messages from one read, so messages of a
@@ -43,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * HexDumpProxy, done by switching auto-read.
  *
  * <p>A request that the codec, {@link RequestHeadScanner} or {@link RequestValidator} marks as failed gets the
- * JSON error that {@link RequestRejectedException#of} chooses (400, 408, 413, 414 or 431) and the connection
+ * JSON error that {@link RequestRejectedException#of} chooses (400, 408, 413, 414, 431 or 505) and the connection
  * is closed. A read-idle event closes the connection unless a request is in progress. All state is
  * per connection and touched only on the connection's event loop. Every message that {@code channelRead}
  * receives is dispatched, queued (and released in {@link #channelInactive} if never dispatched) or released.

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * {@link RequestFraming} and times out clients that send a request head or body too slowly.
  *
  * <pre>
- *   IdleStateHandler  &lt;-&gt;  RequestHeadScanner  &lt;-&gt;  HttpServerCodec  &lt;-&gt;  ...  &lt;-&gt;  FrontendHandler
+ *   IdleStateHandler  &lt;-&gt;  RequestHeadScanner  &lt;-&gt;  HttpServerCodec  &lt;-&gt;  ...
+ *     &lt;-&gt;  FrontendHandler
  * </pre>
  *
  * <p>Valid bytes pass to the codec unchanged, in the same buffers. When a request turns out to be invalid,

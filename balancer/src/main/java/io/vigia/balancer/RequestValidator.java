@@ -24,7 +24,8 @@ import java.util.Locale;
  * enforces the request body limit.
  *
  * <pre>
- *   HttpServerCodec  &lt;-&gt;  ErrorRecordingHandler  &lt;-&gt;  RequestValidator  &lt;-&gt;  DashboardHandler  &lt;-&gt;  FrontendHandler
+ *   HttpServerCodec  &lt;-&gt;  ErrorRecordingHandler  &lt;-&gt;  RequestValidator  &lt;-&gt;  DashboardHandler
+ *     &lt;-&gt;  FrontendHandler
  * </pre>
  *
  * <p>A request is marked failed with a {@link RequestRejectedException} as its decoder result, and
@@ -39,7 +40,8 @@ import java.util.Locale;
  *   <li>{@code Content-Length} exceeds the body limit (413).</li>
  * </ul>
  * An absolute-form target is rewritten to origin-form and its authority replaces {@code Host}, as RFC 9112
- * section 3.2.2 requires of a server. {@code Content-Length} is rewritten as the plain number the decoder read. A chunked body that grows past the limit is cut: its next part is
+ * section 3.2.2 requires of a server. {@code Content-Length} is rewritten as the plain number the decoder
+ * read. A chunked body that grows past the limit is cut: its next part is
  * replaced by a failed {@code LastHttpContent} (413) and the rest of that body is released.
  *
  * <p>It sits after the error recorder so that a rejected request is recorded with its method and target.

@@ -33,7 +33,8 @@ final class BalancerProcess implements AutoCloseable {
     }
 
     /** Starts {@code java jvmOptions... Balancer --host 127.0.0.1 --port 0 arguments...} and waits until it listens. */
-    static BalancerProcess start(List<String> jvmOptions, String... arguments) throws IOException, InterruptedException {
+    static BalancerProcess start(List<String> jvmOptions, String... arguments)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);

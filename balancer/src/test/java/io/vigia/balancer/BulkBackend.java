@@ -119,7 +119,8 @@ final class BulkBackend implements AutoCloseable {
 
     private static void respond(OutputStream out, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.US_ASCII);
-        out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        String head = "HTTP/1.1 200 OK\r\nContent-Length: " + bytes.length + "\r\n\r\n";
+        out.write(head.getBytes(StandardCharsets.US_ASCII));
         out.write(bytes);
         out.flush();
     }

@@ -100,7 +100,8 @@ class ClientLimitsTest {
         for (int attempt = 0; attempt < 5; attempt++) {
             try (Socket socket = new Socket("127.0.0.1", balancer.port())) {
                 socket.setSoTimeout(5_000);
-                Thread uploader = startUpload(socket, "POST /count HTTP/1.1\r\nHost: a\r\nContent-Length: 8000000\r\n\r\n");
+                Thread uploader = startUpload(socket,
+                        "POST /count HTTP/1.1\r\nHost: a\r\nContent-Length: 8000000\r\n\r\n");
                 InputStream in = socket.getInputStream();
 
                 assertThat(readHead(in)).as("attempt %d", attempt).startsWith("HTTP/1.1 413");
@@ -294,7 +295,8 @@ class ClientLimitsTest {
     }
 
     private void start(UnaryOperator<ClientLimits> limits) throws BalancerStartException {
-        balancer = TestBalancers.start(TestBalancers.config(backend).clientLimits(limits.apply(ClientLimits.defaults())));
+        ClientLimits applied = limits.apply(ClientLimits.defaults());
+        balancer = TestBalancers.start(TestBalancers.config(backend).clientLimits(applied));
     }
 
     private void assertRecorded(int status, ErrorCause cause, String messagePart) {
