@@ -205,18 +205,18 @@ class ClientLimitsTest {
 
     @Test
     void steadyBodySlowerThanTimeoutOverallPasses() throws Exception {
-        start(limits -> limits.withClientBodyTimeoutMillis(500));
+        start(limits -> limits.withClientBodyTimeoutMillis(1_000));
 
         try (TestHttpClient client = new TestHttpClient(balancer.port())) {
-            client.send("POST /count HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\n");
-            for (int i = 0; i < 5; i++) {
-                Thread.sleep(200);
+            client.send("POST /count HTTP/1.1\r\nHost: a\r\nContent-Length: 6\r\n\r\n");
+            for (int i = 0; i < 6; i++) {
+                Thread.sleep(250);
                 client.send("x");
             }
             TestHttpClient.Response response = client.readResponse();
 
             assertThat(response.status()).isEqualTo(200);
-            assertThat(response.text()).startsWith("5 ");
+            assertThat(response.text()).startsWith("6 ");
         }
     }
 
@@ -236,10 +236,10 @@ class ClientLimitsTest {
 
     @Test
     void requestLongerThanIdleTimeoutIsNotCut() throws Exception {
-        start(limits -> limits.withIdleTimeoutMillis(300));
+        start(limits -> limits.withIdleTimeoutMillis(1_000));
 
         try (TestHttpClient client = new TestHttpClient(balancer.port())) {
-            TestHttpClient.Response slow = client.get("/slow?ms=1000");
+            TestHttpClient.Response slow = client.get("/slow?ms=2500");
             TestHttpClient.Response next = client.get("/next");
 
             assertThat(slow.status()).isEqualTo(200);

@@ -39,6 +39,7 @@ class SigtermDrainTest {
 
             balancer.terminate();
             Await.until("new connections refused", Duration.ofSeconds(5), this::refusesConnections);
+            assertThat(balancer.process().isAlive()).as("balancer still draining").isTrue();
             TestHttpClient.Response response = busy.readResponse();
 
             assertThat(response.status()).isEqualTo(200);
