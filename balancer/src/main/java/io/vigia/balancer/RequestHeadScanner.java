@@ -43,6 +43,9 @@ final class RequestHeadScanner extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(RequestHeadScanner.class);
 
+    /** Largest byte array the JVM reliably allocates. */
+    private static final int MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
+
     private final RequestFraming framing;
     private final long headerTimeoutMillis;
     private final long bodyTimeoutMillis;
@@ -57,7 +60,8 @@ final class RequestHeadScanner extends ChannelInboundHandlerAdapter {
 
     RequestHeadScanner(ClientLimits limits) {
         // The scanner's own line limit stays above the codec's, so the codec reports 414 and 431 first.
-        this.framing = new RequestFraming(limits.maxRequestLineBytes() + limits.maxHeaderBytes());
+        long maxLineBytes = (long) limits.maxRequestLineBytes() + limits.maxHeaderBytes();
+        this.framing = new RequestFraming((int) Math.min(maxLineBytes, MAX_ARRAY_BYTES));
         this.headerTimeoutMillis = limits.clientHeaderTimeoutMillis();
         this.bodyTimeoutMillis = limits.clientBodyTimeoutMillis();
     }

@@ -143,6 +143,22 @@ class RequestFramingTest {
         assertThat(channel.finishAndReleaseAll()).isFalse();
     }
 
+    @Test
+    void hugeLimitsDoNotOverflow() {
+        ClientLimits limits = ClientLimits.defaults().withMaxRequestLineBytes(Integer.MAX_VALUE)
+                .withMaxHeaderBytes(Integer.MAX_VALUE);
+        EmbeddedChannel channel = new EmbeddedChannel(new RequestHeadScanner(limits));
+
+        String request = "GET / HTTP/1.1\r\nHost: h\r\nX-Long: " + "a".repeat(300) + "\r\n\r\n";
+
+        channel.writeInbound(Unpooled.copiedBuffer(request, StandardCharsets.US_ASCII));
+        ByteBuf passed = channel.readInbound();
+
+        assertThat(passed.readableBytes()).isEqualTo(request.length());
+        passed.release();
+        assertThat(channel.finishAndReleaseAll()).isFalse();
+    }
+
     private static String describe(HttpObject msg) {
         StringBuilder text = new StringBuilder();
         assertThat(msg.decoderResult().isSuccess()).as("decoder result of %s", msg).isTrue();
