@@ -51,12 +51,27 @@ final class RequestFraming {
     private static final byte[] HTTP_VERSION_PREFIX = "HTTP/".getBytes(StandardCharsets.US_ASCII);
     /** Digits of the largest Content-Length accepted: 18 digits cannot overflow a long. */
     private static final int MAX_LENGTH_DIGITS = 18;
+    /**
+     * Bytes kept from the start of each line, enough for any header name this class compares and for a
+     * Content-Length value. Longer lines are followed without being kept, so memory per connection is fixed.
+     */
+    private static final int STORED_LINE_BYTES = 256;
+    /** Length of {@code " HTTP/1.1"}, the end of a request line. */
+    private static final int VERSION_SUFFIX_BYTES = 9;
 
     private final int maxLineBytes;
 
     private State state = State.IDLE;
-    private byte[] line = new byte[128];
+    private final byte[] line = new byte[STORED_LINE_BYTES];
+    /** The last bytes of a request line longer than the stored part, as a ring written at {@code tailPosition}. */
+    private final byte[] lineTail = new byte[VERSION_SUFFIX_BYTES];
+    private int tailPosition;
     private int lineLength;
+    /** Bytes of a line stored before the slow path takes over: the smaller of the buffer and the line limit. */
+    private final int storedLimit;
+    private int colonBeyondStored = -1;
+    private boolean whitespaceBeforeColonBeyondStored;
+    private byte previousByte;
     private boolean afterCr;
     private boolean requestLine;
     private long contentLength = -1;
@@ -74,6 +89,7 @@ final class RequestFraming {
      */
     RequestFraming(int maxLineBytes) {
         this.maxLineBytes = maxLineBytes;
+        this.storedLimit = Math.min(maxLineBytes, STORED_LINE_BYTES);
     }
 
     State state() {
@@ -142,7 +158,7 @@ final class RequestFraming {
         }
         state = State.HEAD;
         requestLine = true;
-        lineLength = 0;
+        startLine();
         return index;
     }
 
@@ -171,31 +187,69 @@ final class RequestFraming {
         return index;
     }
 
+    private void startLine() {
+        lineLength = 0;
+        colonBeyondStored = -1;
+    }
+
+    /** Records one byte of the current line; returns false when the line is longer than the limit. */
     private boolean append(byte b) {
+        if (lineLength < storedLimit) {
+            line[lineLength++] = b;
+            return true;
+        }
+        return appendBeyondStored(b);
+    }
+
+    /** Follows a byte past the stored part: only the first colon and the request line's end are needed there. */
+    private boolean appendBeyondStored(byte b) {
         if (lineLength == maxLineBytes) {
             return false;
         }
-        if (lineLength == line.length) {
-            byte[] larger = new byte[Math.min(maxLineBytes, line.length * 2)];
-            System.arraycopy(line, 0, larger, 0, lineLength);
-            line = larger;
+        if (colonBeyondStored < 0 && b == ':') {
+            colonBeyondStored = lineLength;
+            whitespaceBeforeColonBeyondStored = isOws(lineLength == line.length ? line[line.length - 1] : previousByte);
         }
-        line[lineLength++] = b;
+        if (requestLine) {
+            lineTail[tailPosition] = b;
+            tailPosition = tailPosition == VERSION_SUFFIX_BYTES - 1 ? 0 : tailPosition + 1;
+        }
+        previousByte = b;
+        lineLength++;
         return true;
+    }
+
+    /** Number of bytes of the current line kept in {@code line}. */
+    private int storedLength(int length) {
+        return Math.min(length, line.length);
+    }
+
+    /** Returns the position of the first colon of a line of {@code length} bytes, or -1. */
+    private int findColon(int length) {
+        int stored = storedLength(length);
+        for (int i = 0; i < stored; i++) {
+            if (line[i] == ':') {
+                return i;
+            }
+        }
+        return colonBeyondStored;
     }
 
     private void endOfLine(int index) {
         int length = lineLength;
-        lineLength = 0;
+        int colon = state == State.CHUNK_SIZE || requestLine ? -1 : findColon(length);
+        boolean spaceBeforeColon = colon > 0 && (colon <= line.length
+                ? isOws(line[colon - 1]) : whitespaceBeforeColonBeyondStored);
+        startLine();
         switch (state) {
-            case HEAD -> endOfHeadLine(index, length);
+            case HEAD -> endOfHeadLine(index, length, colon, spaceBeforeColon);
             case CHUNK_SIZE -> endOfChunkSizeLine(index, length);
-            case TRAILERS -> endOfTrailerLine(index, length);
+            case TRAILERS -> endOfTrailerLine(index, length, colon, spaceBeforeColon);
             default -> throw new IllegalStateException("unexpected state " + state);
         }
     }
 
-    private void endOfHeadLine(int index, int length) {
+    private void endOfHeadLine(int index, int length, int colon, boolean spaceBeforeColon) {
         if (requestLine) {
             requestLine = false;
             checkVersion(index, length);
@@ -205,8 +259,7 @@ final class RequestFraming {
             endOfHead(index);
             return;
         }
-        int colon = checkFieldLine(index, length, true);
-        if (colon < 0) {
+        if (!checkFieldLine(index, colon, spaceBeforeColon, true)) {
             return;
         }
         if (nameEquals(colon, CONTENT_LENGTH)) {
@@ -221,47 +274,62 @@ final class RequestFraming {
      * RFC 9112 section 2.3 requires (Netty's decoder accepts any case), and that the major version is 1.
      */
     private void checkVersion(int index, int length) {
-        int start = length - HTTP_VERSION_PREFIX.length - 3;
-        boolean valid = start > 0 && line[start - 1] == ' ' && line[length - 2] == '.'
-                && isDigit(line[length - 3]) && isDigit(line[length - 1]);
+        byte[] suffix = new byte[VERSION_SUFFIX_BYTES];
+        for (int i = 0; i < VERSION_SUFFIX_BYTES && length > VERSION_SUFFIX_BYTES; i++) {
+            suffix[i] = requestLineByte(length - VERSION_SUFFIX_BYTES + i, length);
+        }
+        boolean valid = length > VERSION_SUFFIX_BYTES && suffix[0] == ' ' && suffix[7] == '.'
+                && isDigit(suffix[6]) && isDigit(suffix[8]);
         for (int i = 0; valid && i < HTTP_VERSION_PREFIX.length; i++) {
-            valid = line[start + i] == HTTP_VERSION_PREFIX[i];
+            valid = suffix[1 + i] == HTTP_VERSION_PREFIX[i];
         }
         if (!valid) {
             reject(index, true, "invalid HTTP version in the request line, expected HTTP/1.1 or HTTP/1.0");
-        } else if (line[length - 3] != '1') {
-            String version = new String(line, start, length - start, StandardCharsets.ISO_8859_1);
+        } else if (suffix[6] != '1') {
+            String version = new String(suffix, 1, VERSION_SUFFIX_BYTES - 1, StandardCharsets.ISO_8859_1);
             reject(index, true, new RequestRejectedException(ErrorCause.HTTP_VERSION_NOT_SUPPORTED,
                     "HTTP version not supported: " + version + ", expected HTTP/1.1 or HTTP/1.0"));
         }
     }
 
-    /** Checks the shape shared by header and trailer lines; returns the colon's position or -1 after a rejection. */
-    private int checkFieldLine(int index, int length, boolean inHead) {
+    /** Returns byte {@code position} of a request line of {@code length} bytes, one of its last nine. */
+    private byte requestLineByte(int position, int length) {
+        if (position < line.length) {
+            return line[position];
+        }
+        // The ring holds the bytes past the stored part, and its most recent one is just before tailPosition.
+        return lineTail[(tailPosition + VERSION_SUFFIX_BYTES - (length - position)) % VERSION_SUFFIX_BYTES];
+    }
+
+    /** Checks the shape shared by header and trailer lines; returns false after a rejection. */
+    private boolean checkFieldLine(int index, int colon, boolean spaceBeforeColon, boolean inHead) {
         if (line[0] == ' ' || line[0] == '\t') {
             reject(index, inHead, "obsolete line folding: a " + (inHead ? "header" : "trailer")
                     + " line starts with whitespace");
-            return -1;
+            return false;
         }
-        int colon = indexOf(':', length);
         if (colon < 0) {
             reject(index, inHead, (inHead ? "header" : "trailer") + " line without a colon");
-            return -1;
+            return false;
         }
         if (colon == 0) {
             reject(index, inHead, "empty header name");
-            return -1;
+            return false;
         }
-        if (line[colon - 1] == ' ' || line[colon - 1] == '\t') {
+        if (spaceBeforeColon) {
             reject(index, inHead, "whitespace between the header name and the colon");
-            return -1;
+            return false;
         }
-        return colon;
+        return true;
     }
 
     private void readContentLength(int index, int colon, int length) {
         if (contentLength >= 0) {
             reject(index, true, "multiple Content-Length headers");
+            return;
+        }
+        if (length > line.length) {
+            reject(index, true, "invalid Content-Length: the field line is longer than " + line.length + " bytes");
             return;
         }
         int start = colon + 1;
@@ -315,13 +383,14 @@ final class RequestFraming {
     }
 
     private void endOfChunkSizeLine(int index, int length) {
+        int stored = storedLength(length);
         int digitsEnd = 0;
-        while (digitsEnd < length && line[digitsEnd] != ';') {
+        while (digitsEnd < stored && line[digitsEnd] != ';') {
             digitsEnd++;
         }
         long size = parseHex(digitsEnd);
         if (size < 0) {
-            String text = new String(line, 0, length, StandardCharsets.ISO_8859_1);
+            String text = new String(line, 0, stored, StandardCharsets.ISO_8859_1);
             reject(index, false, "invalid chunk size line \"" + text + "\"");
             return;
         }
@@ -352,12 +421,12 @@ final class RequestFraming {
         return value;
     }
 
-    private void endOfTrailerLine(int index, int length) {
+    private void endOfTrailerLine(int index, int length, int colon, boolean spaceBeforeColon) {
         if (length == 0) {
             state = State.IDLE;
             return;
         }
-        checkFieldLine(index, length, false);
+        checkFieldLine(index, colon, spaceBeforeColon, false);
     }
 
     private int skipBody(int index, int end) {
@@ -414,16 +483,7 @@ final class RequestFraming {
         };
     }
 
-    private int indexOf(char c, int length) {
-        for (int i = 0; i < length; i++) {
-            if (line[i] == c) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    /** Compares {@code line[0, length)} with a lower-case name, ignoring ASCII case. */
+    /** Compares {@code line[0, length)} with a lower-case name no longer than the stored part, ignoring ASCII case. */
     private boolean nameEquals(int length, byte[] lowerCaseName) {
         if (length != lowerCaseName.length) {
             return false;

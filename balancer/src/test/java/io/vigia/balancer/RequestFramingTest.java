@@ -64,6 +64,69 @@ class RequestFramingTest {
     }
 
     @Test
+    void linesLongerThanStoredPartScan() {
+        RequestFraming framing = new RequestFraming(8192);
+        String request = "GET /" + "p".repeat(3000) + " HTTP/1.1\r\nHost: h\r\nX-" + "n".repeat(1000) + ": v\r\n"
+                + "X-Value: " + "v".repeat(3000) + "\r\nContent-Length: 3\r\n\r\nabc"
+                + "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "3;ext=" + "e".repeat(1000) + "\r\nabc\r\n0\r\n\r\n";
+
+        assertThat(scan(framing, request)).isEqualTo(-1);
+        assertThat(framing.headsCompleted()).isEqualTo(2);
+        assertThat(framing.state()).isEqualTo(RequestFraming.State.IDLE);
+    }
+
+    @Test
+    void versionIsReadAcrossStoredBoundary() {
+        for (int length = 240; length <= 280; length++) {
+            String target = "/" + "p".repeat(length - "GET / HTTP/1.1".length());
+            RequestFraming valid = new RequestFraming(8192);
+            RequestFraming unsupported = new RequestFraming(8192);
+            RequestFraming invalid = new RequestFraming(8192);
+
+            assertThat(scan(valid, "GET " + target + " HTTP/1.1\r\nHost: h\r\n\r\n")).as("length %d", length)
+                    .isEqualTo(-1);
+            scan(unsupported, "GET " + target + " HTTP/3.0\r\n");
+            scan(invalid, "GET " + target + " HTTX/1.1\r\n");
+
+            assertThat(unsupported.rejection().errorCause()).as("length %d", length)
+                    .isEqualTo(ErrorCause.HTTP_VERSION_NOT_SUPPORTED);
+            assertThat(invalid.rejection().getMessage()).as("length %d", length).contains("invalid HTTP version");
+        }
+    }
+
+    @Test
+    void colonAcrossStoredBoundaryIsFound() {
+        for (int nameLength = 250; nameLength <= 262; nameLength++) {
+            RequestFraming plain = new RequestFraming(8192);
+            RequestFraming spaced = new RequestFraming(8192);
+            String name = "X" + "n".repeat(nameLength - 1);
+
+            assertThat(scan(plain, "GET / HTTP/1.1\r\n" + name + ": v\r\n\r\n")).as("name %d", nameLength)
+                    .isEqualTo(-1);
+            scan(spaced, "GET / HTTP/1.1\r\n" + name + " : v\r\n");
+            assertThat(spaced.rejection().getMessage()).as("name %d", nameLength)
+                    .contains("whitespace between the header name and the colon");
+        }
+    }
+
+    @Test
+    void longHeaderLinesKeepTheirChecks() {
+        RequestFraming folded = new RequestFraming(8192);
+        RequestFraming spaced = new RequestFraming(8192);
+        RequestFraming version = new RequestFraming(8192);
+
+        scan(folded, "GET / HTTP/1.1\r\nHost: h\r\n " + "f".repeat(1000) + "\r\n");
+        scan(spaced, "GET / HTTP/1.1\r\nX-" + "n".repeat(1000) + " : v\r\n");
+        scan(version, "GET /" + "p".repeat(1000) + " HTTP/2.0\r\n");
+
+        assertThat(folded.rejection().getMessage()).contains("obsolete line folding");
+        assertThat(spaced.rejection().getMessage()).contains("whitespace between the header name and the colon");
+        assertThat(version.rejection().errorCause()).isEqualTo(ErrorCause.HTTP_VERSION_NOT_SUPPORTED);
+        assertThat(version.rejection().getMessage()).contains("HTTP/2.0");
+    }
+
+    @Test
     void bodyStatesAreReported() {
         RequestFraming framing = new RequestFraming(1024);
 
