@@ -10,10 +10,10 @@ import java.nio.charset.StandardCharsets;
  * tracker lose its place.
  *
  * <p>Request heads are read line by line. The request line must end with {@code HTTP/1.x}. Every line must
- * end with CRLF (no bare CR or LF), a header line
- * must not start with whitespace (obsolete line folding, RFC 9112 section 5.2), must contain a colon and
- * must not have whitespace before it. {@code Content-Length} must appear at most once, as plain decimal
- * digits, and never together with {@code Transfer-Encoding}. Bodies are skipped without reading them: a
+ * end with CRLF (no bare CR or LF), and a header line must not start with whitespace (obsolete line
+ * folding, RFC 9112 section 5.2), must contain a colon and must not have whitespace before it.
+ * {@code Content-Length} must appear at most once, as plain decimal digits on a field line of at most 256
+ * bytes, and never together with {@code Transfer-Encoding}. Bodies are skipped without reading them: a
  * fixed-length body by counting, a chunked body by parsing only its chunk-size lines, the CRLF after each
  * chunk's data and the trailer lines. Any request with {@code Transfer-Encoding} is followed as chunked,
  * because Netty's decoder rejects every other final coding.
@@ -297,7 +297,7 @@ final class RequestFraming {
         if (position < line.length) {
             return line[position];
         }
-        // The ring holds the bytes past the stored part, and its most recent one is just before tailPosition.
+        // The ring contains the bytes past the stored part, and its most recent one is just before tailPosition.
         return lineTail[(tailPosition + VERSION_SUFFIX_BYTES - (length - position)) % VERSION_SUFFIX_BYTES];
     }
 
