@@ -7,6 +7,8 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the pipeline of every client connection:
@@ -24,6 +26,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class BalancerServerInitializer extends ChannelInitializer<Channel> {
 
+    private static final Logger log = LoggerFactory.getLogger(BalancerServerInitializer.class);
+
     private final BalancerContext balancer;
     private final ChannelGroup clientChannels;
     private final ClientLimits limits;
@@ -34,6 +38,11 @@ final class BalancerServerInitializer extends ChannelInitializer<Channel> {
         this.clientChannels = clientChannels;
         this.limits = balancer.config().clientLimits();
         this.connectionLimiter = new ConnectionLimiter(limits.maxConnections(), balancer.monitor());
+        log.info("client limits max_request_line_bytes={} max_header_bytes={} max_body_bytes={} "
+                + "client_header_timeout_ms={} client_body_timeout_ms={} idle_timeout_ms={} max_connections={}",
+                limits.maxRequestLineBytes(), limits.maxHeaderBytes(),
+                limits.limitsBody() ? limits.maxBodyBytes() : "unlimited", limits.clientHeaderTimeoutMillis(),
+                limits.clientBodyTimeoutMillis(), limits.idleTimeoutMillis(), limits.maxConnections());
     }
 
     @Override
