@@ -21,6 +21,7 @@ import java.util.function.Consumer;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -124,6 +125,9 @@ public final class Balancer implements Callable<Integer> {
 
     @Option(names = "--load-balancing", paramLabel = "ALGORITHM", descriptionKey = "load-balancing")
     private String loadBalancing = BalancerConfig.DEFAULT_LOAD_BALANCING.configName();
+
+    @Mixin
+    private ClientLimitOptions clientLimitOptions = new ClientLimitOptions();
 
     @Option(names = "--lang", paramLabel = "es|en", descriptionKey = "lang")
     private String language;
@@ -258,6 +262,7 @@ public final class Balancer implements Callable<Integer> {
                 .ejectAfterFailures(ejectAfterFailures)
                 .ejectBaseMillis(ejectBaseMillis)
                 .ejectMaxPercent(ejectMaxPercent);
+        clientLimitOptions.applyGiven(this::given, builder);
     }
 
     private <T> void setIfGiven(String option, T value, Consumer<T> setter) {

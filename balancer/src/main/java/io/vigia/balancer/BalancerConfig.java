@@ -26,7 +26,9 @@ import java.util.Set;
  * @param recentErrors           number of recent errors kept for {@code /errors/stats}
  * @param threads                event loop threads
  * @param drainTimeoutMillis     time in-flight requests get to finish on shutdown
- * @param probesEnabled          whether health probes run; tests turn them off to observe the data path alone
+ * @param probesEnabled          whether health probes run; tests turn them off to observe the data path alone.
+ *                               Without probes every backend starts UP; with them it starts DOWN until its
+ *                               first successful probe
  * @param accessLogEnabled       whether each request writes a line to the access log
  * @param accessLogFormat        how access log lines are written
  * @param ejectAfterFailures     failed responses (status 500 or more) in a row that eject a backend; 0 turns
@@ -37,15 +39,11 @@ import java.util.Set;
  * @param adminPort              port of the admin listener; {@link #ADMIN_DISABLED} serves the admin paths on
  *                               the proxy port instead, 0 picks a free port
  * @param loadBalancing          how a backend is chosen among the healthy ones
- * @param idleTimeoutMillis      time a client connection may stay idle between requests; 0 means no limit
- * @param maxRequestLineBytes    maximum length of a request line
- * @param maxHeaderBytes         maximum size of a request's header block
- * @param maxBodyBytes           maximum size of a request body; 0 means no limit
  * @param retryEnabled           whether a request that failed before any response byte may be sent again
  * @param retryBudgetPercent     retries allowed, as a percentage of requests, from 0 to 100
+ * @param clientLimits           request size limits, client timeouts and the connection limit
  *
- * <p>NOTE: {@code idleTimeoutMillis}, the three limits and the two retry settings are validated and stored,
- * but no handler reads them yet.
+ * <p>NOTE: the two retry settings are validated and stored, but no handler reads them yet.
  */
 public record BalancerConfig(String host, int port, List<BackendAddress> backends, long probeIntervalMillis,
                              long probeTimeoutMillis, String probePath, int rise, int fall,
@@ -53,8 +51,7 @@ public record BalancerConfig(String host, int port, List<BackendAddress> backend
                              int recentErrors, int threads, long drainTimeoutMillis, boolean probesEnabled,
                              boolean accessLogEnabled, AccessLogFormat accessLogFormat, int ejectAfterFailures,
                              long ejectBaseMillis, int ejectMaxPercent, String adminHost, int adminPort,
-                             LoadBalancing loadBalancing, long idleTimeoutMillis, int maxRequestLineBytes,
-                             int maxHeaderBytes, long maxBodyBytes, boolean retryEnabled,
+                             LoadBalancing loadBalancing, ClientLimits clientLimits, boolean retryEnabled,
                              int retryBudgetPercent) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -84,10 +81,6 @@ public record BalancerConfig(String host, int port, List<BackendAddress> backend
     public static final int ADMIN_DISABLED = -1;
     public static final String DEFAULT_ADMIN_HOST = "127.0.0.1";
     public static final LoadBalancing DEFAULT_LOAD_BALANCING = LoadBalancing.ROUND_ROBIN;
-    public static final long DEFAULT_IDLE_TIMEOUT_MILLIS = 60_000;
-    public static final int DEFAULT_MAX_REQUEST_LINE_BYTES = 8_192;
-    public static final int DEFAULT_MAX_HEADER_BYTES = 16_384;
-    public static final long DEFAULT_MAX_BODY_BYTES = 0;
     public static final int DEFAULT_RETRY_BUDGET_PERCENT = 20;
 
     public BalancerConfig {
@@ -129,13 +122,30 @@ public record BalancerConfig(String host, int port, List<BackendAddress> backend
         if (loadBalancing == null) {
             throw new ConfigException("--load-balancing", null, ConfigProblem.UNKNOWN_LOAD_BALANCING);
         }
-        requireZeroOrMore("--idle-timeout-ms", idleTimeoutMillis);
-        requirePositive("--max-request-line-bytes", maxRequestLineBytes);
-        requirePositive("--max-header-bytes", maxHeaderBytes);
-        requireZeroOrMore("--max-body-bytes", maxBodyBytes);
         if (retryBudgetPercent < 0 || retryBudgetPercent > 100) {
             throw new ConfigException("--retry-budget-percent", retryBudgetPercent, ConfigProblem.PERCENT_OUT_OF_RANGE);
         }
+        if (clientLimits == null) {
+            clientLimits = ClientLimits.defaults();
+        }
+    }
+
+    /** Time an idle client connection stays open; see {@link ClientLimits#idleTimeoutMillis()}. */
+    public long idleTimeoutMillis() {
+        return clientLimits.idleTimeoutMillis();
+    }
+
+    public int maxRequestLineBytes() {
+        return clientLimits.maxRequestLineBytes();
+    }
+
+    public int maxHeaderBytes() {
+        return clientLimits.maxHeaderBytes();
+    }
+
+    /** Largest request body accepted, 0 for no limit. */
+    public long maxBodyBytes() {
+        return clientLimits.maxBodyBytes();
     }
 
     /** Whether a separate admin listener serves the admin paths, which the proxy port then forwards. */
@@ -207,12 +217,9 @@ public record BalancerConfig(String host, int port, List<BackendAddress> backend
         private String adminHost = DEFAULT_ADMIN_HOST;
         private int adminPort = ADMIN_DISABLED;
         private LoadBalancing loadBalancing = DEFAULT_LOAD_BALANCING;
-        private long idleTimeoutMillis = DEFAULT_IDLE_TIMEOUT_MILLIS;
-        private int maxRequestLineBytes = DEFAULT_MAX_REQUEST_LINE_BYTES;
-        private int maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES;
-        private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
         private boolean retryEnabled = true;
         private int retryBudgetPercent = DEFAULT_RETRY_BUDGET_PERCENT;
+        private ClientLimits clientLimits = ClientLimits.defaults();
 
         private Builder() {
             for (String backend : DEFAULT_BACKENDS) {
@@ -337,22 +344,22 @@ public record BalancerConfig(String host, int port, List<BackendAddress> backend
         }
 
         public Builder idleTimeoutMillis(long value) {
-            idleTimeoutMillis = value;
+            clientLimits = clientLimits.withIdleTimeoutMillis(value);
             return this;
         }
 
         public Builder maxRequestLineBytes(int value) {
-            maxRequestLineBytes = value;
+            clientLimits = clientLimits.withMaxRequestLineBytes(value);
             return this;
         }
 
         public Builder maxHeaderBytes(int value) {
-            maxHeaderBytes = value;
+            clientLimits = clientLimits.withMaxHeaderBytes(value);
             return this;
         }
 
         public Builder maxBodyBytes(long value) {
-            maxBodyBytes = value;
+            clientLimits = clientLimits.withMaxBodyBytes(value);
             return this;
         }
 
@@ -366,13 +373,33 @@ public record BalancerConfig(String host, int port, List<BackendAddress> backend
             return this;
         }
 
+        public Builder clientHeaderTimeoutMillis(long value) {
+            clientLimits = clientLimits.withClientHeaderTimeoutMillis(value);
+            return this;
+        }
+
+        public Builder clientBodyTimeoutMillis(long value) {
+            clientLimits = clientLimits.withClientBodyTimeoutMillis(value);
+            return this;
+        }
+
+        public Builder maxConnections(int value) {
+            clientLimits = clientLimits.withMaxConnections(value);
+            return this;
+        }
+
+        public Builder clientLimits(ClientLimits value) {
+            clientLimits = value;
+            return this;
+        }
+
         /** Validates the values and returns the configuration. */
         public BalancerConfig build() {
             return new BalancerConfig(host, port, backends, probeIntervalMillis, probeTimeoutMillis, probePath,
                     rise, fall, connectTimeoutMillis, responseTimeoutMillis, poolMaxIdlePerBackend, recentErrors,
                     threads, drainTimeoutMillis, probesEnabled, accessLogEnabled, accessLogFormat, ejectAfterFailures,
-                    ejectBaseMillis, ejectMaxPercent, adminHost, adminPort, loadBalancing, idleTimeoutMillis,
-                    maxRequestLineBytes, maxHeaderBytes, maxBodyBytes, retryEnabled, retryBudgetPercent);
+                    ejectBaseMillis, ejectMaxPercent, adminHost, adminPort, loadBalancing, clientLimits,
+                    retryEnabled, retryBudgetPercent);
         }
     }
 }

@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * The running balancer: one event loop group that accepts client connections, serves them, opens backend
  * connections on the same loops and runs the health probes.
  *
- * <p>Lifecycle: {@link #start()} binds and starts probing, {@link #stop()} drains and shuts down. Both may
+ * <p>Lifecycle: {@link #start()} starts probing and binds, {@link #stop()} drains and shuts down. Both may
  * be called from any thread except an event loop of this server; {@link #stop()} blocks until the
  * shutdown completed, at most the drain timeout plus a few seconds.
  *
@@ -61,6 +61,8 @@ public final class BalancerServer implements AutoCloseable {
 
     /** Upper bound for Netty to finish its own shutdown after every connection was closed. */
     private static final long GROUP_SHUTDOWN_TIMEOUT_SECONDS = 3;
+    /** Time beyond the probe timeout that the first probe round may take, for scheduling delays. */
+    private static final long FIRST_ROUND_GRACE_MILLIS = 500;
 
     private final BalancerConfig config;
     private final Transports transport = Transports.best();
@@ -87,8 +89,9 @@ public final class BalancerServer implements AutoCloseable {
     }
 
     /**
-     * Resolves the backends, binds the listen address and starts the health probes. Logs
-     * {@code listening on HOST:PORT} with the bound port, then every backend and its initial state.
+     * Resolves the backends, starts the health probes, waits up to one probe timeout for their first
+     * results and binds the listen address. Logs {@code listening on HOST:PORT} with the bound port, then
+     * every backend with its state and first probe result.
      *
      * @throws BalancerStartException when a name does not resolve or the address cannot be bound; nothing
      *                                is left running then
@@ -115,6 +118,9 @@ public final class BalancerServer implements AutoCloseable {
         context = new BalancerContext(config, backends, prober, pools, monitor, admin, dashboard,
                 new RequestRecorder(metrics, new AccessLog(config.accessLogEnabled()), newOutlierDetector()));
 
+        if (config.probesEnabled()) {
+            startProbes();
+        }
         serverChannel = bind(bindAddress);
         if (config.hasAdminListener()) {
             bindAdmin(admin);
@@ -127,8 +133,21 @@ public final class BalancerServer implements AutoCloseable {
         if (config.accessLogEnabled()) {
             log.info("access log on logger={} format={}", AccessLog.LOGGER_NAME, config.accessLogFormat().label());
         }
-        if (config.probesEnabled()) {
-            prober.start();
+    }
+
+    /**
+     * Starts probing and waits, at most one probe timeout, for the first round: backends start DOWN, so
+     * without the wait every request in the first milliseconds after binding would get 503.
+     */
+    private void startProbes() {
+        prober.start();
+        try {
+            if (!prober.awaitFirstRound(config.probeTimeoutMillis() + FIRST_ROUND_GRACE_MILLIS)) {
+                log.warn("balancer starting before every backend responded to its first probe timeout_ms={}",
+                        config.probeTimeoutMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -390,8 +409,10 @@ public final class BalancerServer implements AutoCloseable {
                 throw new BalancerStartException(BalancerStartException.Reason.UNRESOLVED_BACKEND, configured.id(),
                         null, null);
             }
+            // With probes on, a backend enters the rotation only after its first successful probe.
+            BackendState initialState = config.probesEnabled() ? BackendState.DOWN : BackendState.UP;
             Backend backend = new Backend(list.size(), configured.host(), configured.port(), address,
-                    BackendState.UP, nowMillis);
+                    initialState, nowMillis);
             backend.setWeight(configured.weight());
             list.add(backend);
         }
@@ -400,8 +421,10 @@ public final class BalancerServer implements AutoCloseable {
 
     private void logBackends() {
         for (Backend backend : backends.all()) {
-            log.info("backend {} state={} since={} (assumed UP until a probe fails or a connection is refused)",
-                    backend.id(), backend.state(), Instant.ofEpochMilli(backend.stateSinceMillis()));
+            ProbeResult probe = prober.tracker(backend).lastProbe();
+            log.info("backend {} state={} since={} first_probe=\"{}\"", backend.id(), backend.state(),
+                    Instant.ofEpochMilli(backend.stateSinceMillis()),
+                    probe == null ? "not run" : probe.ok() ? "ok" : probe.error());
         }
     }
 }

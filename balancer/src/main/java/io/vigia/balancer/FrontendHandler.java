@@ -13,6 +13,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.vigia.balancer.admin.AdminEndpoints;
 import io.vigia.balancer.metrics.RequestRecord;
@@ -32,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * request to a {@link ProxyExchange}, one request at a time.
  *
  * <pre>
- *   HttpServerCodec  &lt;-&gt;  ErrorRecordingHandler  &lt;-&gt;  FrontendHandler
+ *   ...  HttpServerCodec  &lt;-&gt;  ErrorRecordingHandler  &lt;-&gt;  RequestValidator
+ *     &lt;-&gt;  DashboardHandler  &lt;-&gt;  FrontendHandler
  * </pre>
  *
  * <p>Pipelined requests wait: the codec may decode several messages from one read, so messages of a
@@ -41,7 +44,9 @@ import org.slf4j.LoggerFactory;
  * connection to go to, or while that connection cannot take more. This is the backpressure of Netty's
  * HexDumpProxy, done by switching auto-read.
  *
- * <p>A request the codec cannot parse gets a 400 JSON error and the connection is closed. All state is
+ * <p>A request that the codec, {@link RequestHeadScanner} or {@link RequestValidator} marks as failed gets the
+ * JSON error that {@link RequestRejectedException#of} chooses (400, 408, 413, 414, 431 or 505) and the connection
+ * is closed. A read-idle event closes the connection unless a request is in progress. All state is
  * per connection and touched only on the connection's event loop. Every message that {@code channelRead}
  * receives is dispatched, queued (and released in {@link #channelInactive} if never dispatched) or released.
  */
@@ -61,6 +66,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private LoopConnectionPool pool;
     private String clientIp;
+    private IdleStateHandler idleTimer;
 
     private ArrayDeque<HttpObject> pendingMessages;
     private ProxyExchange exchange;
@@ -78,6 +84,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        idleTimer = ctx.pipeline().get(IdleStateHandler.class);
         pool = balancer.pools().forLoop(ctx.channel().eventLoop());
         clientIp = hostAddress(ctx.channel().remoteAddress());
     }
@@ -113,15 +120,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            closeIfIdle("idle timeout");
+            return;
+        }
         if (evt != DRAIN) {
             ctx.fireUserEventTriggered(evt);
             return;
         }
-        if (exchange == null && adminRequest == null && (pendingMessages == null || pendingMessages.isEmpty())) {
-            closing = true;
-            ctx.close();
-        }
         // A busy connection closes when its exchange finishes, because the balancer is draining.
+        closeIfIdle("balancer draining");
     }
 
     @Override
@@ -183,8 +191,24 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             closeAfter(lastResponseWrite);
             return;
         }
+        restartIdleClock();
         drainPending();
         updateReading();
+    }
+
+    private void closeIfIdle(String reason) {
+        if (exchange == null && adminRequest == null && (pendingMessages == null || pendingMessages.isEmpty())) {
+            log.debug("{} closing connection with no request in progress: {}", ctx.channel(), reason);
+            closing = true;
+            ctx.close();
+        }
+    }
+
+    /** Starts the idle timeout anew once a response completed, since the client may have sent nothing meanwhile. */
+    private void restartIdleClock() {
+        if (idleTimer != null) {
+            idleTimer.resetReadTimeout();
+        }
     }
 
     /** Closes the client connection at once, for a response that failed after its head was sent. */
@@ -269,6 +293,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             closeAfter(lastResponseWrite);
             return;
         }
+        restartIdleClock();
         drainPending();
         updateReading();
     }
@@ -287,10 +312,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             }
         }
 
-        String reason = ProxyExchange.describe(cause);
-        log.debug("{} malformed request, responding 400 and closing: {}", ctx.channel(), reason);
-        ErrorResponse response = HttpResponses.error(HttpResponseStatus.BAD_REQUEST, "malformed request: " + reason,
-                ErrorCause.MALFORMED_REQUEST, null);
+        RequestRejectedException rejection = RequestRejectedException.of(cause);
+        ErrorCause errorCause = rejection.errorCause();
+        log.debug("{} rejected request, responding {} and closing: {}", ctx.channel(), errorCause.status(),
+                rejection.getMessage());
+        ErrorResponse response = HttpResponses.error(HttpResponseStatus.valueOf(errorCause.status()),
+                rejection.getMessage(), errorCause, null);
         ProxyHeaders.setConnection(response.headers(), false, false);
         balancer.recorder().rejected(balancer.recorder().newUnparsedRecord(clientIp), response.status().code(),
                 response.content().readableBytes());

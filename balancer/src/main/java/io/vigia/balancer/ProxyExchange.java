@@ -45,10 +45,13 @@ import org.slf4j.LoggerFactory;
  *   <li>A connection that cannot be opened (refused, timed out) takes the backend DOWN and the same
  *       request goes to the next healthy backend. Nothing was sent, so this holds for every method.</li>
  *   <li>A connection that closes before any response byte is either the race of a backend closing an
- *       idle keep-alive connection or a backend going away. A GET or HEAD without a body is sent again, on
- *       a new connection, to the next healthy backend in turn. The failed backend is chosen again only when
- *       its reused connection failed and no other backend is left. Each backend receives at most one such
- *       replay. Other methods are never replayed, because the backend may have acted on them.</li>
+ *       idle keep-alive connection or a backend going away. A request with an idempotent method (GET,
+ *       HEAD, PUT, DELETE, OPTIONS, TRACE; RFC 9110 section 9.2.2) is sent again, body included, on a new
+ *       connection, to the next healthy backend in turn. The failed backend is chosen again only when its
+ *       reused connection failed and no other backend is left. Each backend receives at most one such
+ *       replay. Only bodies of up to {@link #MAX_REPLAY_BODY_BYTES} are kept for it, so a larger body that
+ *       was partly sent is not replayed. Other methods are never replayed, because the backend may have
+ *       acted on them.</li>
  *   <li>No backend left: 503 {@code NO_HEALTHY_BACKEND}. No response head within the response timeout: 504
  *       {@code RESPONSE_TIMEOUT}. Connection lost or invalid response before the head: 502.</li>
  *   <li>Failure after the head was relayed: the client connection is closed so the truncated body cannot
@@ -57,12 +60,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: the client connection, the backend connection and the timers all run on one event loop,
  * so no field needs synchronization. Buffer ownership: request content is either written to the backend,
- * held in {@code heldBody} until a connection is ready, or released; response content is written to the
- * client or released.
+ * held in {@code heldBody} until a connection is ready, or released. Retained duplicates of what went over a
+ * reused connection stay in {@code replayBody} until the response head arrives or the exchange ends.
+ * Response content is written to the client or released.
  */
 final class ProxyExchange {
 
     private static final Logger log = LoggerFactory.getLogger(ProxyExchange.class);
+
+    /** Largest request body kept for a replay; larger bodies are sent once only. */
+    static final int MAX_REPLAY_BODY_BYTES = 64 * 1024;
 
     private final FrontendHandler frontend;
     private final ChannelHandlerContext clientCtx;
@@ -78,10 +85,15 @@ final class ProxyExchange {
     private final boolean clientKeepAlive;
     private final boolean hostMissing;
     private final RequestRecord record;
+    private final boolean expectsContinue;
 
     private List<HttpContent> heldBody;
     private boolean requestComplete;
     private boolean bodySent;
+    private List<HttpContent> replayBody;
+    private int replayBodyBytes;
+    /** Set once part of the body was sent without a copy, which rules out a replay. */
+    private boolean replayBodyIncomplete;
 
     private Backend backend;
     private Channel backendChannel;
@@ -111,9 +123,10 @@ final class ProxyExchange {
         this.method = request.method().name();
         this.uri = request.uri();
         this.headRequest = HttpMethod.HEAD.equals(request.method());
-        this.idempotentMethod = headRequest || HttpMethod.GET.equals(request.method());
+        this.idempotentMethod = isIdempotent(request.method());
         this.clientHttp10 = HttpVersion.HTTP_1_0.equals(request.protocolVersion());
         this.clientKeepAlive = HttpUtil.isKeepAlive(request);
+        this.expectsContinue = HttpUtil.is100ContinueExpected(request);
         this.backendRequest = ProxyHeaders.toBackendRequest(request, clientIp);
         this.hostMissing = !backendRequest.headers().contains(HttpHeaderNames.HOST);
         this.record = balancer.recorder().newRecord(clientIp, request);
@@ -156,6 +169,7 @@ final class ProxyExchange {
         }
 
         bodySent |= content.content().isReadable();
+        keepForReplay(content);
         backendChannel.write(content, backendChannel.voidPromise());
         if (last) {
             backendChannel.flush();
@@ -216,7 +230,7 @@ final class ProxyExchange {
             return;
         }
         if (mayReplay()) {
-            replay();
+            replay(errorCause, detail);
             return;
         }
         respondError(errorCause, "bad gateway: " + detail + " before sending a response", backend);
@@ -238,6 +252,7 @@ final class ProxyExchange {
         responseDone = true;
         cancelResponseTimer();
         releaseHeldBody();
+        releaseReplayBody();
         closeBackendChannel();
     }
 
@@ -314,6 +329,7 @@ final class ProxyExchange {
         if (heldBody != null) {
             for (HttpContent content : heldBody) {
                 bodySent |= content.content().isReadable();
+                keepForReplay(content);
                 channel.write(content, channel.voidPromise());
             }
             heldBody = null;
@@ -326,11 +342,21 @@ final class ProxyExchange {
         frontend.updateReading();
     }
 
-    private boolean mayReplay() {
-        return idempotentMethod && !bodySent && !responseHeadSeen;
+    /**
+     * Returns whether the client may never send the rest of the body: it asked for 100 Continue and gets a
+     * final response first (RFC 9110 section 10.1.1). Waiting for that body would swallow its next request,
+     * so the connection closes after the response instead.
+     */
+    private boolean mayWithholdBody() {
+        return expectsContinue && !requestComplete;
     }
 
-    private void replay() {
+    private boolean mayReplay() {
+        return idempotentMethod && !responseHeadSeen && !(bodySent && replayBodyIncomplete);
+    }
+
+    /** Sends the request again after its connection closed with {@code cause} before any response byte. */
+    private void replay(ErrorCause cause, String detail) {
         Backend failed = backend;
         if (!reusedConnection) {
             // A new connection that dies before answering means the backend is going away, not an idle race.
@@ -341,8 +367,8 @@ final class ProxyExchange {
             next = failed;
         }
         if (next == null) {
-            respondError(ErrorCause.PREMATURE_CLOSE, "bad gateway: " + failed.id()
-                    + " closed the connection before responding and no backend is left to retry on", failed);
+            respondError(cause, "bad gateway: " + detail + " before sending a response, and no backend is left"
+                    + " to retry on", failed);
             return;
         }
 
@@ -351,14 +377,30 @@ final class ProxyExchange {
         long suppressed = balancer.backendFailureLog().tryAcquire();
         if (suppressed >= 0) {
             log.info("{} retrying method={} uri={} on backend={}: connection to {} closed before a response"
-                    + " suppressed={}", clientCtx.channel(), method, pathOf(uri), next.id(), failed.id(), suppressed);
+                    + " body_bytes={} suppressed={}", clientCtx.channel(), method, pathOf(uri), next.id(), failed.id(),
+                    replayBodyBytes, suppressed);
         }
+        resendKeptBody();
         attempt(next, false);
+    }
+
+    /** Queues the body copies kept for the replay ahead of anything received since the connection died. */
+    private void resendKeptBody() {
+        if (replayBody == null) {
+            return;
+        }
+        if (heldBody != null) {
+            replayBody.addAll(heldBody);
+        }
+        heldBody = replayBody;
+        replayBody = null;
+        replayBodyBytes = 0;
     }
 
     private void onResponseHead(HttpResponse response) {
         cancelResponseTimer();
         responseHeadSeen = true;
+        releaseReplayBody();
         int status = response.status().code();
         if (status == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
             // Upgrade is stripped from every request, so a backend has no reason to switch protocols.
@@ -367,7 +409,10 @@ final class ProxyExchange {
         }
         if (status < 200) {
             interimResponse = true;
-            clientCtx.write(ProxyHeaders.toClientResponse(response, backend.id()), clientCtx.voidPromise());
+            // RFC 9110 section 15.2: a server must not send a 1xx response to an HTTP/1.0 client.
+            if (!clientHttp10) {
+                clientCtx.write(ProxyHeaders.toClientResponse(response, backend.id()), clientCtx.voidPromise());
+            }
             startResponseTimer();
             return;
         }
@@ -376,7 +421,8 @@ final class ProxyExchange {
         responseStatus = status;
         backendKeepAlive = HttpUtil.isKeepAlive(response);
         HttpResponse clientResponse = ProxyHeaders.toClientResponse(response, backend.id());
-        clientKeepAliveAfterResponse = clientKeepAlive && !balancer.isDraining() && setClientFraming(clientResponse);
+        clientKeepAliveAfterResponse = clientKeepAlive && !balancer.isDraining() && !mayWithholdBody()
+                && setClientFraming(clientResponse);
         ProxyHeaders.setConnection(clientResponse.headers(), clientKeepAliveAfterResponse, clientHttp10);
         clientCtx.write(clientResponse, clientCtx.voidPromise());
     }
@@ -405,7 +451,11 @@ final class ProxyExchange {
         boolean last = content instanceof LastHttpContent;
         if (interimResponse) {
             interimResponse = !last;
-            clientCtx.write(content, clientCtx.voidPromise());
+            if (clientHttp10) {
+                content.release();
+            } else {
+                clientCtx.write(content, clientCtx.voidPromise());
+            }
             return;
         }
         if (last) {
@@ -483,7 +533,7 @@ final class ProxyExchange {
         if (upstream != null) {
             response.headers().set(VigiaHeaders.X_UPSTREAM_SERVER, upstream);
         }
-        boolean keepAlive = clientKeepAlive && !balancer.isDraining();
+        boolean keepAlive = clientKeepAlive && !balancer.isDraining() && !mayWithholdBody();
         ProxyHeaders.setConnection(response.headers(), keepAlive, clientHttp10);
         record.addBodyBytes(response.content().readableBytes());
         balancer.recorder().completed(record, blamed, cause.status());
@@ -514,6 +564,41 @@ final class ProxyExchange {
             heldBody = new ArrayList<>(2);
         }
         heldBody.add(content);
+    }
+
+    /** Keeps a retained duplicate of {@code content}, about to go over a reused connection, for a replay. */
+    private void keepForReplay(HttpContent content) {
+        if (!reusedConnection || !idempotentMethod || replayBodyIncomplete) {
+            return;
+        }
+        int size = content.content().readableBytes();
+        if (replayBodyBytes + size > MAX_REPLAY_BODY_BYTES) {
+            releaseReplayBody();
+            replayBodyIncomplete = true;
+            return;
+        }
+        if (replayBody == null) {
+            replayBody = new ArrayList<>(2);
+        }
+        replayBody.add(content.retainedDuplicate());
+        replayBodyBytes += size;
+    }
+
+    private void releaseReplayBody() {
+        if (replayBody == null) {
+            return;
+        }
+        for (HttpContent content : replayBody) {
+            content.release();
+        }
+        replayBody = null;
+        replayBodyBytes = 0;
+    }
+
+    private static boolean isIdempotent(HttpMethod method) {
+        return HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method) || HttpMethod.PUT.equals(method)
+                || HttpMethod.DELETE.equals(method) || HttpMethod.OPTIONS.equals(method)
+                || HttpMethod.TRACE.equals(method);
     }
 
     private void releaseHeldBody() {

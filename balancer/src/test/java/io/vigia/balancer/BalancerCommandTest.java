@@ -164,4 +164,50 @@ class BalancerCommandTest {
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("--port", "differ");
     }
+
+    @Test
+    void clientLimitOptionsReachConfig() {
+        BalancerConfig config = parse("--max-request-line-bytes", "4096", "--max-header-bytes", "32768",
+                "--max-body-bytes", "0", "--client-header-timeout-ms", "5000", "--client-body-timeout-ms", "7000",
+                "--idle-timeout-ms", "90000", "--max-connections", "500");
+
+        ClientLimits limits = config.clientLimits();
+        assertThat(limits.maxRequestLineBytes()).isEqualTo(4096);
+        assertThat(limits.maxHeaderBytes()).isEqualTo(32768);
+        assertThat(limits.maxBodyBytes()).isZero();
+        assertThat(limits.limitsBody()).isFalse();
+        assertThat(limits.clientHeaderTimeoutMillis()).isEqualTo(5000);
+        assertThat(limits.clientBodyTimeoutMillis()).isEqualTo(7000);
+        assertThat(limits.idleTimeoutMillis()).isEqualTo(90000);
+        assertThat(limits.maxConnections()).isEqualTo(500);
+    }
+
+    @Test
+    void clientLimitDefaults() {
+        ClientLimits limits = parse().clientLimits();
+
+        assertThat(limits).isEqualTo(ClientLimits.defaults());
+        assertThat(limits.maxBodyBytes()).isEqualTo(100L * 1024 * 1024);
+        assertThat(limits.idleTimeoutMillis()).isGreaterThan(15_000);
+    }
+
+    @Test
+    void invalidClientLimitExitsWith2() {
+        Run zero = run("--lang", "en", "--max-connections", "0");
+        Run negative = run("--lang", "en", "--max-body-bytes", "-1");
+
+        assertThat(zero.exitCode()).isEqualTo(2);
+        assertThat(zero.err()).contains("--max-connections", "greater than 0");
+        assertThat(negative.exitCode()).isEqualTo(2);
+        assertThat(negative.err()).contains("--max-body-bytes", "0 or more");
+    }
+
+    @Test
+    void helpListsClientLimitsInBothLanguages() {
+        Run english = run("--lang", "en", "--help");
+        Run spanish = run("--lang", "es", "--help");
+
+        assertThat(english.out()).contains("--max-body-bytes", "413", "--idle-timeout-ms", "60000");
+        assertThat(spanish.out()).contains("--max-connections", "Conexiones de cliente abiertas a la vez");
+    }
 }

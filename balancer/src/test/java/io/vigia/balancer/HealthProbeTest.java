@@ -115,6 +115,42 @@ class HealthProbeTest {
         }
     }
 
+    @Test
+    void failingBackendNeverEntersRotation() throws Exception {
+        try (FakeBackend sick = FakeBackend.start()) {
+            sick.setHealthy(false);
+            BalancerServer other = TestBalancers.start(TestBalancers.config(sick)
+                    .probesEnabled(true).probeIntervalMillis(60_000));
+            try (TestHttpClient client = new TestHttpClient(other.port())) {
+                Backend backend = other.backends().all().get(0);
+
+                assertThat(backend.state()).isEqualTo(BackendState.DOWN);
+                assertThat(other.prober().tracker(backend).lastProbe().status()).isEqualTo(503);
+                assertThat(client.get("/anything").status()).isEqualTo(503);
+                assertThat(sick.received("/anything")).isEmpty();
+            } finally {
+                other.stop();
+            }
+        }
+    }
+
+    @Test
+    void healthyBackendIsUpWhenStartReturns() throws Exception {
+        try (FakeBackend fresh = FakeBackend.start()) {
+            BalancerServer other = TestBalancers.start(TestBalancers.config(fresh)
+                    .probesEnabled(true).probeIntervalMillis(60_000));
+            try (TestHttpClient client = new TestHttpClient(other.port())) {
+                Backend backend = other.backends().all().get(0);
+
+                assertThat(backend.state()).isEqualTo(BackendState.UP);
+                assertThat(fresh.received("/health")).hasSize(1);
+                assertThat(client.get("/anything").status()).isEqualTo(200);
+            } finally {
+                other.stop();
+            }
+        }
+    }
+
     private ProbeResult lastProbe() {
         return balancer.prober().tracker(flappingBackend).lastProbe();
     }

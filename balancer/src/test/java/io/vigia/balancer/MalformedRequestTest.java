@@ -58,12 +58,12 @@ class MalformedRequestTest {
     }
 
     @Test
-    void oversizedHeaderGets400() throws Exception {
+    void oversizedHeaderGets431() throws Exception {
         try (TestHttpClient client = new TestHttpClient(balancer.port())) {
             client.send("GET / HTTP/1.1\r\nHost: a\r\nX-Big: " + "x".repeat(20_000) + "\r\n\r\n");
             TestHttpClient.Response response = client.readResponse();
 
-            assertThat(response.status()).isEqualTo(400);
+            assertThat(response.status()).isEqualTo(431);
             assertThat(client.isClosedByServer()).isTrue();
         }
     }

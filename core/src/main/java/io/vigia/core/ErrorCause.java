@@ -22,6 +22,18 @@ public enum ErrorCause {
     NO_HEALTHY_BACKEND(503, "no healthy backend"),
     /** The client sent a request that could not be parsed or is not allowed. */
     MALFORMED_REQUEST(400, "malformed request"),
+    /** The client did not send a complete request head, or stopped sending the body, in time. */
+    REQUEST_TIMEOUT(408, "request timed out"),
+    /** The request body is larger than the configured maximum. */
+    CONTENT_TOO_LARGE(413, "request body too large"),
+    /** The request line is longer than the configured maximum. */
+    URI_TOO_LONG(414, "request line too long"),
+    /** The request header section is larger than the configured maximum. */
+    HEADERS_TOO_LARGE(431, "request header section too large"),
+    /** The request line names an HTTP major version other than 1. */
+    HTTP_VERSION_NOT_SUPPORTED(505, "HTTP version not supported"),
+    /** The server already has its maximum number of client connections open. */
+    CONNECTION_LIMIT(503, "connection limit reached"),
     /** The server failed while handling the request. */
     INTERNAL_FAILURE(500, "internal failure");
 

@@ -109,4 +109,14 @@ class ErrorBucketTest {
             assertThat(cause.bucket()).as("bucket of %s", cause).isNotNull();
         }
     }
+
+    @Test
+    void clientLimitCausesMapToTheirBuckets() {
+        assertThat(ErrorCause.REQUEST_TIMEOUT.bucket().name()).isEqualTo("408_REQUEST_TIMEOUT");
+        assertThat(ErrorCause.CONTENT_TOO_LARGE.bucket().name()).isEqualTo("413_CONTENT_TOO_LARGE");
+        assertThat(ErrorCause.URI_TOO_LONG.bucket().name()).isEqualTo("414_URI_TOO_LONG");
+        assertThat(ErrorCause.HEADERS_TOO_LARGE.bucket().name()).isEqualTo("431_REQUEST_HEADER_FIELDS_TOO_LARGE");
+        assertThat(ErrorCause.CONNECTION_LIMIT.bucket().name()).isEqualTo("503_SERVICE_UNAVAILABLE");
+        assertThat(ErrorCause.HTTP_VERSION_NOT_SUPPORTED.bucket().name()).isEqualTo("505_HTTP_VERSION_NOT_SUPPORTED");
+    }
 }

@@ -190,7 +190,12 @@ public final class ConfigFile {
             return;
         }
         optionsSet.add(option);
-        setter.accept(value);
+        try {
+            setter.accept(value);
+        } catch (ConfigException e) {
+            // Client limits are validated as they are set, so name the file key here rather than in build().
+            throw translate(e);
+        }
     }
 
     private List<BackendAddress> parseBackends(List<ConfigDocument.BackendEntry> entries) {

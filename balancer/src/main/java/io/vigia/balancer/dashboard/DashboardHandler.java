@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.vigia.core.ErrorCause;
 import io.vigia.core.ErrorStatsJson;
@@ -111,6 +112,15 @@ public final class DashboardHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        // An event stream receives no bytes after its request, so the read-idle timeout must not close it.
+        if (streaming && evt instanceof IdleStateEvent) {
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 
     @Override

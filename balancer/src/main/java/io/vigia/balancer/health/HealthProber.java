@@ -6,8 +6,10 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.vigia.balancer.selection.Backend;
 import io.vigia.balancer.selection.BackendGroup;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +61,23 @@ public final class HealthProber implements AutoCloseable {
         for (BackendProbe probe : probes.values()) {
             probe.scheduleNow();
         }
+    }
+
+    /**
+     * Blocks until every backend has a first probe result or {@code timeoutMillis} passed, polling every
+     * 5 ms. Call it from a thread that is not one of the probes' event loops.
+     *
+     * @return whether every backend has a result
+     */
+    public boolean awaitFirstRound(long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (!trackers.values().stream().allMatch(tracker -> tracker.lastProbe() != null)) {
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            Thread.sleep(5);
+        }
+        return true;
     }
 
     /** The tracker of {@code backend}, or {@code null} when a reload removed it. */

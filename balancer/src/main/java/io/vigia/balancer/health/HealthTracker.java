@@ -9,10 +9,11 @@ import io.vigia.balancer.selection.BackendState;
  *
  * <p>A DOWN backend goes UP after {@code rise} consecutive successful probes; an UP backend goes DOWN
  * after {@code fall} consecutive failed probes, or at once when the data path reports a refused
- * connection. Backends start UP so traffic flows from the first second, but the very first probe, sent at
- * startup, takes a backend that fails it DOWN at once instead of after {@code fall} intervals. An EJECTED
- * backend comes back only when its ejection ends, so successful probes leave it EJECTED, but failed probes
- * take it DOWN as they would an UP backend.
+ * connection. With probes on, backends start DOWN and the first probe, sent at startup, decides: a
+ * success puts the backend in rotation at once, a failure leaves it DOWN until {@code rise} successes.
+ * A backend created UP (probes off, or tests) that fails its first probe goes DOWN at once instead of
+ * after {@code fall} intervals. An EJECTED backend comes back only when its ejection ends, so successful
+ * probes leave it EJECTED, but failed probes take it DOWN as they would an UP backend.
  *
  * <p>Probe results arrive on an event loop and refusals on any event loop, so every method that changes
  * state is {@code synchronized}. {@link #lastProbe()} is a volatile read for {@code /status}.
@@ -27,6 +28,8 @@ public final class HealthTracker {
     private int consecutiveSuccesses;
     private int consecutiveFailures;
     private boolean probed;
+    /** True until the first probe result or refusal, while a backend created DOWN waits for its first probe. */
+    private boolean awaitingFirstProbe;
     private volatile ProbeResult lastProbe;
 
     public HealthTracker(Backend backend, BackendGroup group, int rise, int fall) {
@@ -34,6 +37,7 @@ public final class HealthTracker {
         this.group = group;
         this.rise = rise;
         this.fall = fall;
+        this.awaitingFirstProbe = !backend.isUp();
     }
 
     public Backend backend() {
@@ -54,12 +58,16 @@ public final class HealthTracker {
     /** Records a probe result and changes the backend's state when a threshold is reached. */
     public synchronized void record(ProbeResult result) {
         boolean first = !probed;
+        boolean admitsAtOnce = awaitingFirstProbe;
         probed = true;
+        awaitingFirstProbe = false;
         lastProbe = result;
         if (result.ok()) {
             consecutiveFailures = 0;
             consecutiveSuccesses++;
-            if (backend.state() == BackendState.DOWN && consecutiveSuccesses >= rise) {
+            if (backend.state() == BackendState.DOWN && admitsAtOnce) {
+                group.changeState(backend, BackendState.UP, "first probe succeeded");
+            } else if (backend.state() == BackendState.DOWN && consecutiveSuccesses >= rise) {
                 group.changeState(backend, BackendState.UP, consecutiveSuccesses + " consecutive successful probes");
             }
             return;
@@ -82,6 +90,7 @@ public final class HealthTracker {
      */
     public synchronized void markDown(String reason) {
         consecutiveSuccesses = 0;
+        awaitingFirstProbe = false;
         group.changeState(backend, BackendState.DOWN, reason);
     }
 }

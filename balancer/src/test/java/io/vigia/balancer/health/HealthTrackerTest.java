@@ -111,4 +111,43 @@ class HealthTrackerTest {
 
         assertThat(backend.state()).isEqualTo(BackendState.DOWN);
     }
+
+    @Test
+    void newDownBackendGoesUpOnFirstSuccess() {
+        HealthTracker waiting = newDownTracker();
+
+        waiting.record(success());
+
+        assertThat(waiting.backend().state()).isEqualTo(BackendState.UP);
+    }
+
+    @Test
+    void newDownBackendFailingFirstProbeNeedsRise() {
+        HealthTracker waiting = newDownTracker();
+
+        waiting.record(failure());
+        assertThat(waiting.backend().state()).isEqualTo(BackendState.DOWN);
+
+        waiting.record(success());
+        assertThat(waiting.backend().state()).isEqualTo(BackendState.DOWN);
+
+        waiting.record(success());
+        assertThat(waiting.backend().state()).isEqualTo(BackendState.UP);
+    }
+
+    @Test
+    void refusalBeforeFirstProbeNeedsRise() {
+        HealthTracker waiting = newDownTracker();
+
+        waiting.markDown("connection refused");
+        waiting.record(success());
+
+        assertThat(waiting.backend().state()).isEqualTo(BackendState.DOWN);
+    }
+
+    private static HealthTracker newDownTracker() {
+        Backend down = new Backend(0, "127.0.0.1", 5002, new InetSocketAddress("127.0.0.1", 5002), BackendState.DOWN,
+                0);
+        return new HealthTracker(down, new BackendGroup(List.of(down), () -> 0), 2, 3);
+    }
 }
