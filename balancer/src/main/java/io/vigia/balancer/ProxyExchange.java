@@ -478,12 +478,13 @@ final class ProxyExchange {
             channel.close();
         }
 
+        // Recorded before the last write, so a client that reads the whole response already finds it counted.
+        balancer.recorder().completed(record, backend, responseStatus);
         ChannelFuture written = clientCtx.writeAndFlush(last);
         if (log.isDebugEnabled()) {
             log.debug("{} proxied method={} uri={} backend={} status={} reused={}", clientCtx.channel(), method,
                     pathOf(uri), backend.id(), responseStatus, reusedConnection);
         }
-        balancer.recorder().completed(record, backend, responseStatus);
         frontend.onResponseDone(this, clientKeepAliveAfterResponse, written);
     }
 
