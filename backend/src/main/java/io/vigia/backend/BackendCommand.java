@@ -2,6 +2,7 @@ package io.vigia.backend;
 
 import io.vigia.core.cli.UserLanguage;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.text.MessageFormat;
@@ -120,6 +121,9 @@ final class BackendCommand {
         }
         if (host.isBlank()) {
             throw new IllegalArgumentException(format(messages, "error.blankHost"));
+        }
+        if (new InetSocketAddress(host, 0).isUnresolved()) {
+            throw new IllegalArgumentException(format(messages, "error.unresolvedHost", host));
         }
         return BackendConfig.of(host, parsePort(port, messages), databasePath(messages));
     }

@@ -30,6 +30,14 @@ class BackendCommandTest {
     }
 
     @Test
+    void unresolvedHostIsUsageError() {
+        BackendCommand.Result result = parse("0", "--host", "999.1.1.1", "--lang", "en");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.config()).isNull();
+    }
+
+    @Test
     void optionsOverrideDefaults() {
         BackendCommand.Result result = parse("0", "--host", "0.0.0.0", "--db=/tmp/vigia/t.db", "--lang", "en");
 

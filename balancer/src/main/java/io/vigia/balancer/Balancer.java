@@ -169,7 +169,10 @@ public final class Balancer implements Callable<Integer> {
             server.start();
         } catch (BalancerStartException e) {
             spec.commandLine().getErr().println(MessageFormat.format(message("error.start"), describe(e)));
-            return 1;
+            // A name that does not resolve is an invalid command line; a port that cannot be bound is not.
+            boolean invalidAddress = e.reason() == BalancerStartException.Reason.UNRESOLVED_HOST
+                    || e.reason() == BalancerStartException.Reason.UNRESOLVED_BACKEND;
+            return invalidAddress ? spec.exitCodeOnInvalidInput() : 1;
         }
         if (reloader != null) {
             reloader.installSignalHandler();
@@ -238,7 +241,7 @@ public final class Balancer implements Callable<Integer> {
         if (port != null || positionalPort != null) {
             builder.port(listenPort());
         }
-        if (!backendLists.isEmpty() || !backendItems.isEmpty()) {
+        if (given("--backends") || given("--backend")) {
             builder.backends(backendAddresses());
         }
         setIfGiven("--probe-interval-ms", probeIntervalMillis, builder::probeIntervalMillis);

@@ -55,6 +55,22 @@ class BalancerCommandTest {
     }
 
     @Test
+    void unresolvedHostExitsWith2() {
+        Run run = run("--lang", "en", "--port", "0", "--host", "999.1.1.1");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("999.1.1.1");
+    }
+
+    @Test
+    void emptyBackendListExitsWith2() {
+        Run run = run("--lang", "en", "--port", "0", "--backends", ",");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--backends");
+    }
+
+    @Test
     void backendWithoutPortExitsWith2() {
         Run run = run("--lang", "en", "--backends", "127.0.0.1:5001,127.0.0.1");
 

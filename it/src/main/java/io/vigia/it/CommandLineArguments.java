@@ -93,7 +93,7 @@ record CommandLineArguments(Command command, Language language, URI balancerUrl)
             throw new UsageException(language, "usage.invalid.url", text);
         }
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-        if (!(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null) {
+        if (!(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null || url.getPort() > 65535) {
             throw new UsageException(language, "usage.invalid.url", text);
         }
         return url;

@@ -1,6 +1,7 @@
 package io.vigia.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.vigia.it.CommandLineArguments.Command;
@@ -117,5 +118,11 @@ class CommandLineArgumentsTest {
                 () -> CommandLineArguments.parse(args, defaultLanguage));
         assertThat(error).as("usage error for %s", String.join(" ", args)).isNotNull();
         return error.format(Messages.of(error.language()));
+    }
+
+    @Test
+    void scenarioRejectsPortOutOfRange() {
+        assertThatThrownBy(() -> CommandLineArguments.parseBalancerUrl("http://127.0.0.1:99999", Language.EN))
+                .isInstanceOf(UsageException.class);
     }
 }
