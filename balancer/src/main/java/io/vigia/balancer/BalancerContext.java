@@ -6,7 +6,10 @@ import io.vigia.balancer.health.HealthProber;
 import io.vigia.balancer.pool.ConnectionPools;
 import io.vigia.balancer.selection.BackendGroup;
 import io.vigia.core.ErrorMonitor;
+import io.netty.channel.EventLoop;
 import io.vigia.core.http.ErrorRecordingHandler;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,6 +27,7 @@ final class BalancerContext {
     private final AdminEndpoints admin;
     private final Dashboard dashboard;
     private final LogRateLimiter backendFailureLog = new LogRateLimiter(1, TimeUnit.SECONDS);
+    private final ConcurrentMap<EventLoop, ResponseDeadlines> responseDeadlines = new ConcurrentHashMap<>();
     private volatile boolean draining;
 
     BalancerContext(BalancerConfig config, BackendGroup backends, HealthProber prober, ConnectionPools pools,
@@ -70,6 +74,12 @@ final class BalancerContext {
     /** The live dashboard served under {@code /dashboard}. */
     Dashboard dashboard() {
         return dashboard;
+    }
+
+    /** Returns the response deadlines of the exchanges on {@code loop}, created on first use, from any thread. */
+    ResponseDeadlines responseDeadlines(EventLoop loop) {
+        return responseDeadlines.computeIfAbsent(loop,
+                key -> new ResponseDeadlines(key, config.responseTimeoutMillis()));
     }
 
     /** Limits warnings about failing backends to one per second across all connections. */

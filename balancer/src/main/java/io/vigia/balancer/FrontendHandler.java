@@ -59,6 +59,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private final BalancerContext balancer;
     private ChannelHandlerContext ctx;
     private LoopConnectionPool pool;
+    private ResponseDeadlines deadlines;
     private String clientIp;
 
     private ArrayDeque<HttpObject> pendingMessages;
@@ -77,6 +78,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         pool = balancer.pools().forLoop(ctx.channel().eventLoop());
+        deadlines = balancer.responseDeadlines(ctx.channel().eventLoop());
         clientIp = hostAddress(ctx.channel().remoteAddress());
     }
 
@@ -225,7 +227,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             adminRoute = route;
             return;
         }
-        exchange = new ProxyExchange(this, ctx, balancer, pool, request, clientIp);
+        exchange = new ProxyExchange(this, ctx, balancer, pool, deadlines, request, clientIp);
         exchange.start();
     }
 

@@ -19,7 +19,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.vigia.balancer.pool.LoopConnectionPool;
 import io.vigia.balancer.selection.Backend;
 import io.vigia.core.ErrorCause;
@@ -30,7 +29,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,12 +50,12 @@ import org.slf4j.LoggerFactory;
  *       look complete, and one 502 is recorded in the error monitor directly.</li>
  * </ul>
  *
- * <p>Threading: the client connection, the backend connection and the timers all run on one event loop,
- * so no field needs synchronization. Buffer ownership: request content is either written to the backend,
+ * <p>Threading: the client connection, the backend connection and the response deadline all run on one
+ * event loop, so no field needs synchronization. Buffer ownership: request content is either written to the backend,
  * held in {@code heldBody} until a connection is ready, or released; response content is written to the
  * client or released.
  */
-final class ProxyExchange {
+final class ProxyExchange extends ResponseDeadlines.Waiter {
 
     private static final Logger log = LoggerFactory.getLogger(ProxyExchange.class);
 
@@ -65,6 +63,7 @@ final class ProxyExchange {
     private final ChannelHandlerContext clientCtx;
     private final BalancerContext balancer;
     private final LoopConnectionPool pool;
+    private final ResponseDeadlines deadlines;
 
     private final HttpRequest backendRequest;
     private final String method;
@@ -83,7 +82,6 @@ final class ProxyExchange {
     private Channel backendChannel;
     private BackendHandler backendHandler;
     private boolean reusedConnection;
-    private ScheduledFuture<?> responseTimeout;
     /** Backends that refused a connection or already received a replay; never chosen again. */
     private List<Backend> excluded;
     private StringBuilder connectFailures;
@@ -97,11 +95,12 @@ final class ProxyExchange {
     private int responseStatus;
 
     ProxyExchange(FrontendHandler frontend, ChannelHandlerContext clientCtx, BalancerContext balancer,
-                  LoopConnectionPool pool, HttpRequest request, String clientIp) {
+                  LoopConnectionPool pool, ResponseDeadlines deadlines, HttpRequest request, String clientIp) {
         this.frontend = frontend;
         this.clientCtx = clientCtx;
         this.balancer = balancer;
         this.pool = pool;
+        this.deadlines = deadlines;
         this.method = request.method().name();
         this.uri = request.uri();
         this.headRequest = HttpMethod.HEAD.equals(request.method());
@@ -224,7 +223,7 @@ final class ProxyExchange {
         abandon();
     }
 
-    /** Drops the backend connection, the held body and the timer without responding to the client. */
+    /** Drops the backend connection, the held body and the response deadline without responding to the client. */
     void abandon() {
         responseDone = true;
         cancelResponseTimer();
@@ -427,8 +426,8 @@ final class ProxyExchange {
         }
     }
 
-    private void onResponseTimeout() {
-        responseTimeout = null;
+    @Override
+    void onResponseTimeout() {
         if (responseDone || responseStarted) {
             return;
         }
@@ -505,16 +504,11 @@ final class ProxyExchange {
     }
 
     private void startResponseTimer() {
-        cancelResponseTimer();
-        responseTimeout = clientCtx.executor().schedule(this::onResponseTimeout,
-                balancer.config().responseTimeoutMillis(), TimeUnit.MILLISECONDS);
+        deadlines.start(this);
     }
 
     private void cancelResponseTimer() {
-        if (responseTimeout != null) {
-            responseTimeout.cancel(false);
-            responseTimeout = null;
-        }
+        deadlines.stop(this);
     }
 
     private void detachBackendChannel() {
