@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.PrematureChannelClosureException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -93,6 +94,13 @@ final class ProxyExchange extends ResponseDeadlines.Waiter {
     private boolean backendKeepAlive;
     private boolean clientKeepAliveAfterResponse;
     private int responseStatus;
+    /**
+     * The client response head, held back until the backend read that carried it ends, so that a body
+     * ending in the same read leaves with it as one full response. Netty's encoder (4.2) then copies a body
+     * of up to 128 bytes, or one that fits the head buffer's spare room, into that buffer, so the client
+     * gets one send instead of a write of two buffers.
+     */
+    private HttpResponse heldClientHead;
 
     ProxyExchange(FrontendHandler frontend, ChannelHandlerContext clientCtx, BalancerContext balancer,
                   LoopConnectionPool pool, ResponseDeadlines deadlines, HttpRequest request, String clientIp) {
@@ -161,7 +169,9 @@ final class ProxyExchange extends ResponseDeadlines.Waiter {
         }
     }
 
+    /** Writes the held response head, if any, and flushes. The backend handler calls it when a read ends. */
     void flushClient() {
+        writeHeldClientHead();
         clientCtx.flush();
     }
 
@@ -226,6 +236,7 @@ final class ProxyExchange extends ResponseDeadlines.Waiter {
     /** Drops the backend connection, the held body and the response deadline without responding to the client. */
     void abandon() {
         responseDone = true;
+        heldClientHead = null;
         cancelResponseTimer();
         releaseHeldBody();
         closeBackendChannel();
@@ -354,7 +365,7 @@ final class ProxyExchange extends ResponseDeadlines.Waiter {
         HttpResponse clientResponse = ProxyHeaders.toClientResponse(response, backend.id());
         clientKeepAliveAfterResponse = clientKeepAlive && !balancer.isDraining() && setClientFraming(clientResponse);
         ProxyHeaders.setConnection(clientResponse.headers(), clientKeepAliveAfterResponse, clientHttp10);
-        clientCtx.write(clientResponse, clientCtx.voidPromise());
+        heldClientHead = clientResponse;
     }
 
     /**
@@ -388,7 +399,27 @@ final class ProxyExchange extends ResponseDeadlines.Waiter {
             finishResponse((LastHttpContent) content);
             return;
         }
+        writeHeldClientHead();
         clientCtx.write(content, clientCtx.voidPromise());
+    }
+
+    private void writeHeldClientHead() {
+        if (heldClientHead != null) {
+            clientCtx.write(heldClientHead, clientCtx.voidPromise());
+            heldClientHead = null;
+        }
+    }
+
+    /** Joins {@code last} to the held response head as one full response, or returns it alone. */
+    private HttpObject joinHeldClientHead(LastHttpContent last) {
+        HttpResponse head = heldClientHead;
+        if (head == null) {
+            return last;
+        }
+        heldClientHead = null;
+        // The full response takes over last's content buffer, and the encoder releases it.
+        return new DefaultFullHttpResponse(head.protocolVersion(), head.status(), last.content(), head.headers(),
+                last.trailingHeaders());
     }
 
     private void finishResponse(LastHttpContent last) {
@@ -402,7 +433,7 @@ final class ProxyExchange extends ResponseDeadlines.Waiter {
             channel.close();
         }
 
-        ChannelFuture written = clientCtx.writeAndFlush(last);
+        ChannelFuture written = clientCtx.writeAndFlush(joinHeldClientHead(last));
         if (log.isDebugEnabled()) {
             log.debug("{} proxied method={} uri={} backend={} status={} reused={}", clientCtx.channel(), method,
                     pathOf(uri), backend.id(), responseStatus, reusedConnection);
