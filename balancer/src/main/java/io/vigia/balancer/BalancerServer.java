@@ -106,6 +106,11 @@ public final class BalancerServer implements AutoCloseable {
         listen = bound.getAddress().getHostAddress() + ":" + bound.getPort();
         log.info("balancer listening on {} transport={} threads={} backends={}", listen, transport,
                 config.threads(), backends.size());
+        String transportFallback = Transports.unavailabilityCause(transport);
+        if (transportFallback != null) {
+            log.warn("balancer uses transport={} instead of the one -D{} requests: {}", transport,
+                    Transports.PROPERTY, transportFallback);
+        }
         logBackends();
         if (config.probesEnabled()) {
             prober.start();
