@@ -6,7 +6,10 @@ import io.vigia.balancer.health.HealthProber;
 import io.vigia.balancer.pool.ConnectionPools;
 import io.vigia.balancer.selection.BackendGroup;
 import io.vigia.core.ErrorMonitor;
+import io.netty.channel.EventLoop;
 import io.vigia.core.http.ErrorRecordingHandler;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,6 +29,7 @@ final class BalancerContext {
     private final RequestRecorder recorder;
     private final LogRateLimiter backendFailureLog = new LogRateLimiter(1, TimeUnit.SECONDS);
     private final LogRateLimiter unexpectedErrorLog = new LogRateLimiter(1, TimeUnit.SECONDS);
+    private final ConcurrentMap<EventLoop, ResponseDeadlines> responseDeadlines = new ConcurrentHashMap<>();
     private volatile boolean draining;
 
     /** Creates a context whose requests reach no exposed metrics and no access log, for handler tests. */
@@ -84,6 +88,12 @@ final class BalancerContext {
     /** Passes each request's outcome to the metrics and the access log. */
     RequestRecorder recorder() {
         return recorder;
+    }
+
+    /** Returns the response deadlines of the exchanges on {@code loop}, created on first use, from any thread. */
+    ResponseDeadlines responseDeadlines(EventLoop loop) {
+        return responseDeadlines.computeIfAbsent(loop,
+                key -> new ResponseDeadlines(key, config.responseTimeoutMillis()));
     }
 
     /** Limits warnings about failing backends to one per second across all connections. */

@@ -129,6 +129,11 @@ public final class BalancerServer implements AutoCloseable {
         listen = bound.getAddress().getHostAddress() + ":" + bound.getPort();
         log.info("balancer listening on {} transport={} threads={} backends={}", listen, transport,
                 config.threads(), backends.size());
+        String transportFallback = Transports.unavailabilityCause(transport);
+        if (transportFallback != null) {
+            log.warn("balancer uses transport={} instead of the one -D{} requests: {}", transport,
+                    Transports.PROPERTY, transportFallback);
+        }
         logBackends();
         if (config.accessLogEnabled()) {
             log.info("access log on logger={} format={}", AccessLog.LOGGER_NAME, config.accessLogFormat().label());
@@ -297,7 +302,9 @@ public final class BalancerServer implements AutoCloseable {
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
+                // No TCP_NODELAY child option: Netty 4.2 already sets it on every accepted socket (epoll,
+                // io_uring and NIO, on every platform but Android), and setting it again costs a system call
+                // per connection.
                 .childHandler(new BalancerServerInitializer(context, clientChannels));
         ChannelFuture bind = bootstrap.bind(bindAddress).awaitUninterruptibly();
         if (bind.isSuccess()) {

@@ -65,6 +65,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private final BalancerContext balancer;
     private ChannelHandlerContext ctx;
     private LoopConnectionPool pool;
+    private ResponseDeadlines deadlines;
     private String clientIp;
     private IdleStateHandler idleTimer;
 
@@ -86,6 +87,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         this.ctx = ctx;
         idleTimer = ctx.pipeline().get(IdleStateHandler.class);
         pool = balancer.pools().forLoop(ctx.channel().eventLoop());
+        deadlines = balancer.responseDeadlines(ctx.channel().eventLoop());
         clientIp = hostAddress(ctx.channel().remoteAddress());
     }
 
@@ -254,7 +256,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             adminRecord = balancer.recorder().newRecord(clientIp, request);
             return;
         }
-        exchange = new ProxyExchange(this, ctx, balancer, pool, request, clientIp);
+        exchange = new ProxyExchange(this, ctx, balancer, pool, deadlines, request, clientIp);
         exchange.start();
     }
 

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.PrematureChannelClosureException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -19,7 +20,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.vigia.balancer.metrics.RequestRecord;
 import io.vigia.balancer.metrics.RetryReason;
 import io.vigia.balancer.pool.LoopConnectionPool;
@@ -32,7 +32,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,13 +57,13 @@ import org.slf4j.LoggerFactory;
  *       look complete, and one 502 is recorded in the error monitor directly.</li>
  * </ul>
  *
- * <p>Threading: the client connection, the backend connection and the timers all run on one event loop,
- * so no field needs synchronization. Buffer ownership: request content is either written to the backend,
- * held in {@code heldBody} until a connection is ready, or released. Retained duplicates of what went over a
- * reused connection stay in {@code replayBody} until the response head arrives or the exchange ends.
- * Response content is written to the client or released.
+ * <p>Threading: the client connection, the backend connection and the response deadline all run on one
+ * event loop, so no field needs synchronization. Buffer ownership: request content is either written to
+ * the backend, held in {@code heldBody} until a connection is ready, or released. Retained duplicates of
+ * what went over a reused connection stay in {@code replayBody} until the response head arrives or the
+ * exchange ends. Response content is written to the client or released.
  */
-final class ProxyExchange {
+final class ProxyExchange extends ResponseDeadlines.Waiter {
 
     private static final Logger log = LoggerFactory.getLogger(ProxyExchange.class);
 
@@ -75,6 +74,7 @@ final class ProxyExchange {
     private final ChannelHandlerContext clientCtx;
     private final BalancerContext balancer;
     private final LoopConnectionPool pool;
+    private final ResponseDeadlines deadlines;
 
     private final HttpRequest backendRequest;
     private final String method;
@@ -101,7 +101,6 @@ final class ProxyExchange {
     private boolean reusedConnection;
     /** The backend whose in-flight count includes this exchange, or null. */
     private Backend inFlightOn;
-    private ScheduledFuture<?> responseTimeout;
     /** Backends that refused a connection or already received a replay; never chosen again. */
     private List<Backend> excluded;
     private StringBuilder connectFailures;
@@ -113,13 +112,21 @@ final class ProxyExchange {
     private boolean backendKeepAlive;
     private boolean clientKeepAliveAfterResponse;
     private int responseStatus;
+    /**
+     * The client response head, held back until the backend read that carried it ends, so that a body
+     * ending in the same read leaves with it as one full response. Netty's encoder (4.2) then copies a body
+     * of up to 128 bytes, or one that fits the head buffer's spare room, into that buffer, so the client
+     * gets one send instead of a write of two buffers.
+     */
+    private HttpResponse heldClientHead;
 
     ProxyExchange(FrontendHandler frontend, ChannelHandlerContext clientCtx, BalancerContext balancer,
-                  LoopConnectionPool pool, HttpRequest request, String clientIp) {
+                  LoopConnectionPool pool, ResponseDeadlines deadlines, HttpRequest request, String clientIp) {
         this.frontend = frontend;
         this.clientCtx = clientCtx;
         this.balancer = balancer;
         this.pool = pool;
+        this.deadlines = deadlines;
         this.method = request.method().name();
         this.uri = request.uri();
         this.headRequest = HttpMethod.HEAD.equals(request.method());
@@ -183,7 +190,9 @@ final class ProxyExchange {
         }
     }
 
+    /** Writes the held response head, if any, and flushes. The backend handler calls it when a read ends. */
     void flushClient() {
+        writeHeldClientHead();
         clientCtx.flush();
     }
 
@@ -247,9 +256,10 @@ final class ProxyExchange {
         balancer.recorder().abandoned(record);
     }
 
-    /** Drops the backend connection, the held body and the timer without responding to the client. */
+    /** Drops the backend connection, the held body and the response deadline without responding to the client. */
     void abandon() {
         responseDone = true;
+        heldClientHead = null;
         cancelResponseTimer();
         releaseHeldBody();
         releaseReplayBody();
@@ -424,7 +434,7 @@ final class ProxyExchange {
         clientKeepAliveAfterResponse = clientKeepAlive && !balancer.isDraining() && !mayWithholdBody()
                 && setClientFraming(clientResponse);
         ProxyHeaders.setConnection(clientResponse.headers(), clientKeepAliveAfterResponse, clientHttp10);
-        clientCtx.write(clientResponse, clientCtx.voidPromise());
+        heldClientHead = clientResponse;
     }
 
     /**
@@ -462,8 +472,28 @@ final class ProxyExchange {
             finishResponse((LastHttpContent) content);
             return;
         }
+        writeHeldClientHead();
         record.addBodyBytes(content.content().readableBytes());
         clientCtx.write(content, clientCtx.voidPromise());
+    }
+
+    private void writeHeldClientHead() {
+        if (heldClientHead != null) {
+            clientCtx.write(heldClientHead, clientCtx.voidPromise());
+            heldClientHead = null;
+        }
+    }
+
+    /** Joins {@code last} to the held response head as one full response, or returns it alone. */
+    private HttpObject joinHeldClientHead(LastHttpContent last) {
+        HttpResponse head = heldClientHead;
+        if (head == null) {
+            return last;
+        }
+        heldClientHead = null;
+        // The full response takes over last's content buffer, and the encoder releases it.
+        return new DefaultFullHttpResponse(head.protocolVersion(), head.status(), last.content(), head.headers(),
+                last.trailingHeaders());
     }
 
     private void finishResponse(LastHttpContent last) {
@@ -480,7 +510,7 @@ final class ProxyExchange {
 
         // Recorded before the last write, so a client that reads the whole response already finds it counted.
         balancer.recorder().completed(record, backend, responseStatus);
-        ChannelFuture written = clientCtx.writeAndFlush(last);
+        ChannelFuture written = clientCtx.writeAndFlush(joinHeldClientHead(last));
         if (log.isDebugEnabled()) {
             log.debug("{} proxied method={} uri={} backend={} status={} reused={}", clientCtx.channel(), method,
                     pathOf(uri), backend.id(), responseStatus, reusedConnection);
@@ -504,8 +534,8 @@ final class ProxyExchange {
         }
     }
 
-    private void onResponseTimeout() {
-        responseTimeout = null;
+    @Override
+    void onResponseTimeout() {
         if (responseDone || responseStarted) {
             return;
         }
@@ -624,16 +654,11 @@ final class ProxyExchange {
     }
 
     private void startResponseTimer() {
-        cancelResponseTimer();
-        responseTimeout = clientCtx.executor().schedule(this::onResponseTimeout,
-                balancer.config().responseTimeoutMillis(), TimeUnit.MILLISECONDS);
+        deadlines.start(this);
     }
 
     private void cancelResponseTimer() {
-        if (responseTimeout != null) {
-            responseTimeout.cancel(false);
-            responseTimeout = null;
-        }
+        deadlines.stop(this);
     }
 
     private void countInFlight(Backend target) {

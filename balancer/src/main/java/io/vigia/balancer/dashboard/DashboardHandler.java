@@ -150,6 +150,11 @@ public final class DashboardHandler extends ChannelInboundHandlerAdapter {
 
     /** Returns the route of {@code uri}, or null when the path is not the dashboard's. */
     Route route(String uri) {
+        // Nearly every request is proxied, and the decoder allocates. Every dashboard path starts with
+        // /dashboard, and the raw path is a prefix of the target, so any other target needs no decoding.
+        if (!servesRoot && !uri.startsWith("/dashboard")) {
+            return null;
+        }
         String path = new QueryStringDecoder(uri).rawPath();
         if (servesRoot && path.equals("/")) {
             return Route.PAGE;
