@@ -8,13 +8,18 @@
 #   -c "64 256"     keep-alive connection counts for the main table (default "64 256")
 #   -t THREADS      wrk threads (default 1)
 #   -w DURATION     warm-up run before each scenario, per proxy; 0 skips it (default 2s)
+#   --initial-warmup DURATION  before the first scenario, one keep-alive run and one Connection: close run
+#                   of DURATION per proxy, so that a JVM has compiled both paths; 0 skips them (default 5s)
 #   --curve "LIST"  connection counts for the throughput plot (default "16 32 64 128 256"; "" skips it)
 #   --curve-duration DURATION   length of each plot run (default 5s)
-#   --quick         smoke test: 2s runs, 1 round, 1s warm-up, 1s plot runs (later options still apply)
+#   --quick         smoke test: 2s runs, 1 round, 1s warm-ups, 1s plot runs (later options still apply)
 #   --only "LIST"   proxies to measure, separated by spaces or commas, from:
 #                   vigia haproxy-1t haproxy-2t nginx-1w nginx-auto (default: all five)
 #   --keep DIR      copy wrk outputs, rendered configs and proxy logs into DIR, also after a failure
 #   --no-build      skip `mvn compile` of core and balancer and use the classes already in target/
+#   --startup-runs N  extra starts of each proxy, each timed to its first 200 and stopped, before the
+#                   load runs (default 4, so five starts in all; 0 keeps only the first start)
+#   --no-cds        run the balancer without its class data sharing archive (see VIGIA_JVM_OPTIONS)
 #   -h, --help      print this help
 #
 # Scenarios, each run against every selected proxy unless noted:
@@ -27,8 +32,18 @@
 # Environment:
 #   B1_PORT B2_PORT (backends, default 9301 9302), VIGIA_PORT (9310), HAPROXY1_PORT (9311),
 #   HAPROXY2_PORT (9312), NGINX1_PORT (9313), NGINXAUTO_PORT (9314): loopback ports
-#   VIGIA_JAVA_OPTS  JVM options of the balancer (default "-Xmx64m -XX:MaxDirectMemorySize=64m")
-#   VIGIA_ARGS       extra balancer options appended after --port and --backends
+#   VIGIA_JVM_OPTIONS  file of JVM options for the balancer, passed to java as @FILE (default
+#                    balancer/jvm.options). Unless --no-cds is given, the script also builds jars of core
+#                    and balancer and a class data sharing archive for them under balancer/target/vigia-cds,
+#                    in a training start before the measured ones, and reuses both while the classes, the
+#                    options and the JDK stay the same.
+#   VIGIA_JAVA_OPTS  extra JVM options appended after the file's (default none)
+#   VIGIA_ENV        NAME=VALUE settings in the balancer's environment (default "MALLOC_ARENA_MAX=1": one
+#                    glibc malloc arena instead of one per thread, so the memory the JIT compilers free is
+#                    reused in one place; it lowers the peak resident set by about 6 MB)
+#   VIGIA_ARGS       balancer options appended after --port and --backends (default "--threads 1
+#                    --pool-max-idle-per-backend 512": one event loop like haproxy-1t and nginx-1w, and as
+#                    many idle backend connections as nginx's keepalive 512 in conf/proxy.nginx.conf)
 #   RESULTS_DIR      where the report goes (default bench/results next to this script)
 #   MVN              Maven command used to compile and get the classpath (default "mvn -B -o -q")
 #
@@ -52,17 +67,21 @@ HAPROXY1_PORT=${HAPROXY1_PORT:-9311}
 HAPROXY2_PORT=${HAPROXY2_PORT:-9312}
 NGINX1_PORT=${NGINX1_PORT:-9313}
 NGINXAUTO_PORT=${NGINXAUTO_PORT:-9314}
-VIGIA_JAVA_OPTS=${VIGIA_JAVA_OPTS:--Xmx64m -XX:MaxDirectMemorySize=64m}
-VIGIA_ARGS=${VIGIA_ARGS:-}
+VIGIA_JVM_OPTIONS=${VIGIA_JVM_OPTIONS:-$REPO_DIR/balancer/jvm.options}
+VIGIA_JAVA_OPTS=${VIGIA_JAVA_OPTS:-}
+VIGIA_ENV=${VIGIA_ENV-MALLOC_ARENA_MAX=1}
+VIGIA_ARGS=${VIGIA_ARGS---threads 1 --pool-max-idle-per-backend 512}
 RESULTS_DIR=${RESULTS_DIR:-$BENCH_DIR/results}
 read -ra MVN_CMD <<<"${MVN:-mvn -B -o -q}"
 
-DURATION="" ROUNDS="" WARMUP="" CURVE_DURATION=""
+DURATION="" ROUNDS="" WARMUP="" CURVE_DURATION="" INITIAL_WARMUP=""
 CONNS="64 256"
 THREADS=1
 CURVE_CONNS="16 32 64 128 256"
 QUICK=0
 BUILD=1
+CDS=1
+STARTUP_RUNS=4
 PROXIES=$ALL_PROXIES
 KEEP_DIR=""
 ARGS_TEXT=$(printf '%q ' "$@")
@@ -91,12 +110,15 @@ parse_options() {
       -c) CONNS=${2:?-c needs a list of connection counts}; shift 2 ;;
       -t) THREADS=${2:?-t needs a number}; shift 2 ;;
       -w) WARMUP=${2:?-w needs a duration}; shift 2 ;;
+      --initial-warmup) INITIAL_WARMUP=${2:?--initial-warmup needs a duration}; shift 2 ;;
       --curve) CURVE_CONNS=${2?--curve needs a list, possibly empty}; shift 2 ;;
       --curve-duration) CURVE_DURATION=${2:?--curve-duration needs a duration}; shift 2 ;;
       --quick) QUICK=1; shift ;;
       --only) PROXIES=${2:?--only needs a list of proxies}; shift 2 ;;
       --keep) KEEP_DIR=${2:?--keep needs a directory}; shift 2 ;;
       --no-build) BUILD=0; shift ;;
+      --no-cds) CDS=0; shift ;;
+      --startup-runs) STARTUP_RUNS=${2:?--startup-runs needs a number}; shift 2 ;;
       -h | --help) usage; exit 0 ;;
       *) die "unknown option '$1'; run with --help for the list" ;;
     esac
@@ -104,8 +126,10 @@ parse_options() {
 
   if ((QUICK)); then
     DURATION=${DURATION:-2s} ROUNDS=${ROUNDS:-1} WARMUP=${WARMUP:-1s} CURVE_DURATION=${CURVE_DURATION:-1s}
+    INITIAL_WARMUP=${INITIAL_WARMUP:-1s}
   else
     DURATION=${DURATION:-10s} ROUNDS=${ROUNDS:-3} WARMUP=${WARMUP:-2s} CURVE_DURATION=${CURVE_DURATION:-5s}
+    INITIAL_WARMUP=${INITIAL_WARMUP:-5s}
   fi
   PROXIES=${PROXIES//,/ }
 }
@@ -118,8 +142,11 @@ validate_options() {
   is_duration "$DURATION" || die "invalid -d '$DURATION'; expected a duration such as 10s or 1m"
   is_duration "$CURVE_DURATION" || die "invalid --curve-duration '$CURVE_DURATION'; expected e.g. 5s"
   [[ $WARMUP == 0 ]] || is_duration "$WARMUP" || die "invalid -w '$WARMUP'; expected 0 or a duration such as 2s"
+  [[ $INITIAL_WARMUP == 0 ]] || is_duration "$INITIAL_WARMUP" \
+    || die "invalid --initial-warmup '$INITIAL_WARMUP'; expected 0 or a duration such as 5s"
   is_positive "$ROUNDS" || die "invalid -r '$ROUNDS'; expected a positive number of rounds"
   is_positive "$THREADS" || die "invalid -t '$THREADS'; expected a positive number of wrk threads"
+  [[ $STARTUP_RUNS =~ ^[0-9]+$ ]] || die "invalid --startup-runs '$STARTUP_RUNS'; expected 0 or a positive number"
   [[ -n ${CONNS// /} ]] || die "-c needs at least one connection count"
 
   local count proxy
@@ -149,7 +176,8 @@ package_of() {
   case $1 in
     ss) echo iproute2 ;;
     gnuplot) echo gnuplot-nox ;;
-    java) echo openjdk-17-jdk-headless ;;
+    java | jar) echo openjdk-17-jdk-headless ;;
+    sha256sum) echo coreutils ;;
     mvn) echo maven ;;
     *) echo "$1" ;;
   esac
@@ -176,7 +204,9 @@ check_tools() {
         require_tool java
         require_tool mvn
         [[ -f $REPO_DIR/balancer/src/main/java/io/vigia/balancer/Balancer.java ]] \
-          || die "balancer/src/main/java/io/vigia/balancer/Balancer.java not found; measure the reference proxies with --only 'haproxy-1t nginx-1w'" ;;
+          || die "balancer/src/main/java/io/vigia/balancer/Balancer.java not found; measure the reference proxies with --only 'haproxy-1t nginx-1w'"
+        [[ -f $VIGIA_JVM_OPTIONS ]] || die "JVM options file $VIGIA_JVM_OPTIONS not found; set VIGIA_JVM_OPTIONS to an existing file"
+        if ((CDS)); then require_tool jar; require_tool sha256sum; fi ;;
     esac
     kept+="$proxy "
   done
@@ -228,6 +258,7 @@ seconds_of() {
 TRACKED=()
 declare -A MAIN_PID=()
 declare -A STARTUP_MS=()
+declare -A STARTUP_TIMES=()
 
 start_time_of() {
   local stat fields
@@ -289,6 +320,25 @@ any_tracked_alive() {
     if is_tracked_alive "$entry"; then return 0; fi
   done
   return 1
+}
+
+# Stops one started process with TERM and waits up to TIMEOUT seconds for it to exit, then sends KILL.
+stop_tracked() { # PID TIMEOUT
+  local pid=$1 entry="" candidate tries
+  for candidate in "${TRACKED[@]}"; do
+    if [[ ${candidate%%:*} == "$pid" ]]; then entry=$candidate; fi
+  done
+  [[ -n $entry ]] || return 0
+  if is_tracked_alive "$entry"; then kill -TERM "$pid" 2>/dev/null || true; fi
+  for ((tries = 0; tries < $2 * 10; tries++)); do
+    is_tracked_alive "$entry" || break
+    sleep 0.1
+  done
+  if is_tracked_alive "$entry"; then
+    note "PID $pid still running $2 s after TERM, sending KILL"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
 }
 
 cleanup() {
@@ -375,10 +425,12 @@ start_nginx_proxy() { # NAME WORKERS
   start_process "$name" "$port" 10 nginx -e "$RUN_DIR/$name.error.log" -c "$conf"
 }
 
-# Compiles core and balancer (unless --no-build) and sets VIGIA_CLASSPATH, with the tree's classes
-# ahead of the jars Maven resolves.
+# Compiles core and balancer (unless --no-build) and writes VIGIA_CP_ARGS, a java argument file with
+# -cp and the tree's classes ahead of the jars Maven resolves. With class data sharing on, the tree's
+# classes go in as two jars, because a JDK 17 archive takes classes from jars only, and
+# VIGIA_CDS_ARCHIVE names the archive for this set of classes, options and JDK.
 prepare_vigia_classpath() {
-  local log=$RUN_DIR/mvn.log classpath_file=$RUN_DIR/vigia.classpath
+  local log=$RUN_DIR/mvn.log classpath_file=$RUN_DIR/vigia.classpath dependencies
   if ((BUILD)); then
     echo "# compiling core and balancer: ${MVN_CMD[*]} -pl core,balancer -am compile"
     (cd "$REPO_DIR" && "${MVN_CMD[@]}" -pl core,balancer -am compile) >"$log" 2>&1 \
@@ -388,29 +440,128 @@ prepare_vigia_classpath() {
     >>"$log" 2>&1 || { tail -n 40 "$log" >&2; die "resolving the balancer classpath with Maven failed; the output is above"; }
   [[ -f $REPO_DIR/balancer/target/classes/io/vigia/balancer/Balancer.class ]] \
     || die "balancer/target/classes has no io/vigia/balancer/Balancer.class; build it or drop --no-build"
-  VIGIA_CLASSPATH="$REPO_DIR/balancer/target/classes:$REPO_DIR/core/target/classes:$(cat "$classpath_file")"
+  dependencies=$(cat "$classpath_file")
+  if ((CDS)); then
+    prepare_cds_jars "$dependencies"
+  else
+    VIGIA_CP_ARGS=$RUN_DIR/classpath.args
+    write_classpath_args "$VIGIA_CP_ARGS" "$REPO_DIR/balancer/target/classes:$REPO_DIR/core/target/classes:$dependencies"
+  fi
 }
 
-start_vigia() {
-  local java_opts=() extra_args=()
-  read -ra java_opts <<<"$VIGIA_JAVA_OPTS"
+write_classpath_args() { # FILE CLASSPATH
+  printf -- '-cp\n"%s"\n' "$2" >"$1"
+}
+
+# Prints a key that changes whenever the archive would no longer match: the JDK, the JVM options, the
+# dependency jars or any compiled class of core and balancer.
+cds_key() { # DEPENDENCY_CLASSPATH
+  {
+    java -version 2>&1
+    cat "$VIGIA_JVM_OPTIONS"
+    echo "$VIGIA_JAVA_OPTS"
+    echo "$1"
+    (cd "$REPO_DIR" && find core/target/classes balancer/target/classes -type f -print0 | sort -z | xargs -0 sha256sum)
+  } | sha256sum | cut -c1-16
+}
+
+# Packs the tree's classes into jars under balancer/target/vigia-cds/KEY, once per key, so that their
+# modification times, which the archive records, stay fixed. Keeps the three newest keys.
+prepare_cds_jars() { # DEPENDENCY_CLASSPATH
+  local cache=$REPO_DIR/balancer/target/vigia-cds dir
+  dir=$cache/$(cds_key "$1")
+  if [[ ! -f $dir/classpath.args ]]; then
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    jar --create --file "$dir/vigia-balancer.jar" -C "$REPO_DIR/balancer/target/classes" .
+    jar --create --file "$dir/vigia-core.jar" -C "$REPO_DIR/core/target/classes" .
+    # Written last: its presence marks the directory complete.
+    write_classpath_args "$dir/classpath.args" "$dir/vigia-balancer.jar:$dir/vigia-core.jar:$1"
+  fi
+  touch "$dir"
+  find "$cache" -mindepth 1 -maxdepth 1 -type d -printf '%T@ %p\n' | sort -rn | tail -n +4 | cut -d' ' -f2- \
+    | while IFS= read -r old; do rm -rf "$old"; done
+  VIGIA_CP_ARGS=$dir/classpath.args
+  VIGIA_CDS_ARCHIVE=$dir/vigia.jsa
+}
+
+# Creates the class data sharing archive when it does not exist yet. A training start serves proxied,
+# 404 and admin requests and is stopped, and its JVM writes the classes it loaded, lambda forms included,
+# into the archive at exit. Later starts map them instead of loading and verifying them again.
+train_cds_archive() {
+  [[ -n ${VIGIA_CDS_ARCHIVE:-} && ! -f $VIGIA_CDS_ARCHIVE ]] || return 0
+  echo "# creating the class data sharing archive ${VIGIA_CDS_ARCHIVE#"$REPO_DIR"/} with a training start"
+  rm -f "$VIGIA_CDS_ARCHIVE.tmp"
+  start_vigia vigia-cds-training "-XX:ArchiveClassesAtExit=$VIGIA_CDS_ARCHIVE.tmp"
+  wrk -t1 -c16 -d2s "http://$HOST:$VIGIA_PORT/" >"$RUN_DIR/wrk/cds-training.txt" 2>&1 || true
+  local path
+  for path in /missing /health /status /errors/stats /dashboard; do http_status "http://$HOST:$VIGIA_PORT$path" >/dev/null; done
+  stop_tracked "${MAIN_PID[vigia-cds-training]}" 60
+  if [[ -s $VIGIA_CDS_ARCHIVE.tmp ]]; then
+    mv "$VIGIA_CDS_ARCHIVE.tmp" "$VIGIA_CDS_ARCHIVE"
+  else
+    note "warning: the training start wrote no archive, so the balancer runs without one; see $RUN_DIR/vigia-cds-training.log"
+    VIGIA_CDS_ARCHIVE=""
+  fi
+}
+
+# Starts the balancer as NAME. Extra JVM options replace the archive option, so a training start can
+# write the archive that the measured starts read. Sets VIGIA_COMMAND to the command line.
+start_vigia() { # NAME [JVM_OPTION...]
+  local name=$1 extra_java=() extra_args=() cds=() environment=()
+  shift
+  read -ra environment <<<"$VIGIA_ENV"
+  read -ra extra_java <<<"$VIGIA_JAVA_OPTS"
   read -ra extra_args <<<"$VIGIA_ARGS"
-  start_process vigia "$VIGIA_PORT" 60 java "${java_opts[@]}" -cp "$VIGIA_CLASSPATH" io.vigia.balancer.Balancer \
-    --port "$VIGIA_PORT" --backends "$HOST:$B1_PORT,$HOST:$B2_PORT" "${extra_args[@]}"
+  if (($# == 0)) && [[ -n ${VIGIA_CDS_ARCHIVE:-} && -f $VIGIA_CDS_ARCHIVE ]]; then
+    cds=("-XX:SharedArchiveFile=$VIGIA_CDS_ARCHIVE")
+  fi
+  VIGIA_COMMAND=(env "${environment[@]}" java "@$VIGIA_JVM_OPTIONS" "${extra_java[@]}" "${cds[@]}" "$@" "-Dvigia.log.dir=$RUN_DIR/vigia-logs"
+    "@$VIGIA_CP_ARGS" io.vigia.balancer.Balancer --port "$VIGIA_PORT" --backends "$HOST:$B1_PORT,$HOST:$B2_PORT"
+    "${extra_args[@]}")
+  start_process "$name" "$VIGIA_PORT" 60 "${VIGIA_COMMAND[@]}"
 }
 
-start_proxies() {
-  local proxy
-  for proxy in $PROXIES; do
-    case $proxy in
-      vigia) start_vigia ;;
-      haproxy-1t) start_haproxy "$proxy" 1 ;;
-      haproxy-2t) start_haproxy "$proxy" 2 ;;
-      nginx-1w) start_nginx_proxy "$proxy" 1 ;;
-      nginx-auto) start_nginx_proxy "$proxy" auto ;;
-    esac
-    echo "# $proxy returned its first 200 after ${STARTUP_MS[$proxy]} ms"
+# Prints VIGIA_COMMAND with paths inside the repository relative to it.
+vigia_command_text() {
+  local arg text=""
+  for arg in "${VIGIA_COMMAND[@]}"; do
+    arg=${arg//"$REPO_DIR"\//}
+    text+="$arg "
   done
+  echo "${text% }"
+}
+
+# Prints the options of VIGIA_JVM_OPTIONS on one line, without comments.
+jvm_options_text() {
+  sed -e 's/#.*//' "$VIGIA_JVM_OPTIONS" | xargs
+}
+
+start_proxy() { # PROXY
+  case $1 in
+    vigia) start_vigia vigia ;;
+    haproxy-1t) start_haproxy "$1" 1 ;;
+    haproxy-2t) start_haproxy "$1" 2 ;;
+    nginx-1w) start_nginx_proxy "$1" 1 ;;
+    nginx-auto) start_nginx_proxy "$1" auto ;;
+  esac
+}
+
+# Starts every proxy, then restarts each STARTUP_RUNS times, timing every start to its first 200. The
+# last start of each stays up for the load runs.
+start_proxies() {
+  local proxy run
+  for proxy in $PROXIES; do
+    start_proxy "$proxy"
+    STARTUP_TIMES[$proxy]=${STARTUP_MS[$proxy]}
+    for ((run = 1; run <= STARTUP_RUNS; run++)); do
+      stop_tracked "${MAIN_PID[$proxy]}" 30
+      start_proxy "$proxy"
+      STARTUP_TIMES[$proxy]+=" ${STARTUP_MS[$proxy]}"
+    done
+    echo "# $proxy returned its first 200 after ${STARTUP_TIMES[$proxy]// / ms, } ms"
+  done
+  if selected vigia; then echo "# vigia: $(vigia_command_text)"; fi
 }
 
 # Checks that every proxy passes the backends' 404 on /missing through, and warns when ten requests
@@ -506,6 +657,7 @@ measure() { # CONNECTIONS TARGET...
       scenario=${target%%:*} proxy=${target#*:} expected=200
       [[ $scenario == all-404 ]] && expected=404
       output=$RUN_DIR/wrk/${target/:/-}-c$connections-r$round.txt
+      cut -d' ' -f1 /proc/loadavg >>"$LOAD_TSV"
       run_target "$target" "$connections" "$DURATION" "$output"
       read -r rps p50 p99 errors <<<"$(parse_wrk "$output" "$expected")"
       if grep -q '^proxy-bench: wrk exited' "$output"; then note "warning: wrk failed on $proxy, see $output"; fi
@@ -547,10 +699,22 @@ error_targets() {
   echo
 }
 
+# Warms every proxy up once on both the keep-alive and the Connection: close path. A JVM compiles code
+# only after it has run often, and the per-scenario warm-up is too short to cover that.
+initial_warmup() { # CONNECTIONS
+  local proxy
+  [[ $INITIAL_WARMUP != 0 ]] || return 0
+  for proxy in $PROXIES; do
+    run_target "keepalive:$proxy" "$1" "$INITIAL_WARMUP" "$RUN_DIR/wrk/initial-warmup-keepalive-$proxy.txt"
+    run_target "close:$proxy" "$1" "$INITIAL_WARMUP" "$RUN_DIR/wrk/initial-warmup-close-$proxy.txt"
+  done
+}
+
 run_scenarios() {
   local connections first proxies=() targets=()
   read -ra proxies <<<"$PROXIES"
   first=${CONNS%% *}
+  initial_warmup "$first"
   for connections in $CONNS; do
     mapfile -t targets < <(targets_of keepalive "${proxies[@]}")
     measure "$connections" "${targets[@]}"
@@ -643,14 +807,29 @@ environment_lines() {
   commit=$(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)
   if [[ -n $(git -C "$REPO_DIR" status --porcelain 2>/dev/null | head -1) ]]; then commit+=" with uncommitted changes"; fi
   echo "- Command: \`bench/proxy-bench.sh ${ARGS_TEXT% }\`"
-  echo "- Machine: $(nproc) CPUs ($(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)), Linux $(uname -r); load before the run: $LOAD_BEFORE"
+  echo "- Machine: $(nproc) CPUs ($(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)), Linux $(uname -r)"
+  echo "- Load average: $LOAD_BEFORE before the run; 1-minute average at the start of the measured runs: $(load_summary)"
   echo "- Tree: $commit"
-  echo "- wrk: $(wrk -v 2>&1 | head -1 | awk '{ print $2 }'), -t$THREADS -d$DURATION --latency, $ROUNDS interleaved rounds, warm-up $WARMUP per proxy and scenario"
+  echo "- wrk: $(wrk -v 2>&1 | head -1 | awk '{ print $2 }'), -t$THREADS -d$DURATION --latency, $ROUNDS interleaved rounds, warm-up $WARMUP per proxy and scenario after an initial $INITIAL_WARMUP keep-alive and $INITIAL_WARMUP close run per proxy"
   echo "- nginx: $(nginx -v 2>&1 | sed 's/^nginx version: //') (backends: 1 worker)"
   if command -v haproxy >/dev/null; then echo "- HAProxy: $(haproxy -v | head -1 | awk '{ print $3 }')"; fi
   if selected vigia; then
-    echo "- Vigía: $(java -version 2>&1 | head -1), JVM options: $VIGIA_JAVA_OPTS${VIGIA_ARGS:+, balancer options: $VIGIA_ARGS}"
+    echo "- Vigía: $(java -version 2>&1 | head -1), JVM options: $(jvm_options_text)${VIGIA_JAVA_OPTS:+ $VIGIA_JAVA_OPTS}${VIGIA_ARGS:+, balancer options: $VIGIA_ARGS}, class data sharing archive: $( [[ -n ${VIGIA_CDS_ARCHIVE:-} ]] && echo yes || echo no)"
+    echo "- Vigía command: \`$(vigia_command_text)\`"
   fi
+}
+
+# Prints the minimum, median and maximum of the load samples taken before each measured run.
+load_summary() {
+  [[ -s $LOAD_TSV ]] || { echo "not sampled"; return; }
+  sort -n "$LOAD_TSV" | awk '{ value[NR] = $1 } END {
+    printf "min %s, median %s, max %s", value[1], value[int((NR + 1) / 2)], value[NR] }'
+}
+
+startup_row() { # PROXY
+  tr ' ' '\n' <<<"${STARTUP_TIMES[$1]}" | sort -n | awk -v proxy="$1" -v all="${STARTUP_TIMES[$1]// /, }" '
+    { value[NR] = $1 }
+    END { printf "| %s | %s | %s–%s | %s |\n", proxy, value[int((NR + 1) / 2)], value[1], value[NR], all }'
 }
 
 write_report() { # MARKDOWN PNG
@@ -662,9 +841,11 @@ write_report() { # MARKDOWN PNG
     echo
     echo "## Time to first proxied 200"
     echo
-    echo "| proxy | ms from start to first 200 |"
-    echo "|---|---:|"
-    for proxy in $PROXIES; do echo "| $proxy | ${STARTUP_MS[$proxy]} |"; done
+    echo "Milliseconds from starting the process to the first 200 that curl received through it, over $((STARTUP_RUNS + 1)) starts."
+    echo
+    echo "| proxy | median ms | min–max ms | every start, ms |"
+    echo "|---|---:|---:|---|"
+    for proxy in $PROXIES; do startup_row "$proxy"; done
     echo
     echo "## Throughput and latency"
     echo
@@ -731,7 +912,7 @@ publish_results() {
 }
 
 estimate_seconds() {
-  local proxy_count connection_count curve_count per_run warm close_and_404
+  local proxy_count connection_count curve_count per_run warm close_and_404 initial
   proxy_count=$(wc -w <<<"$PROXIES")
   connection_count=$(wc -w <<<"$CONNS")
   curve_count=$(wc -w <<<"$CURVE_CONNS")
@@ -739,7 +920,9 @@ estimate_seconds() {
   warm=0
   [[ $WARMUP == 0 ]] || warm=$(seconds_of "$WARMUP")
   close_and_404=$((proxy_count + $(wc -w <<<"$(error_targets)")))
-  echo $(((connection_count * proxy_count + close_and_404) * (ROUNDS * per_run + warm) + curve_count * proxy_count * $(seconds_of "$CURVE_DURATION")))
+  initial=0
+  [[ $INITIAL_WARMUP == 0 ]] || initial=$((2 * proxy_count * $(seconds_of "$INITIAL_WARMUP")))
+  echo $(((connection_count * proxy_count + close_and_404) * (ROUNDS * per_run + warm) + initial + curve_count * proxy_count * $(seconds_of "$CURVE_DURATION")))
 }
 
 main() {
@@ -758,7 +941,7 @@ main() {
 
   STAMP=$(date +%Y%m%d-%H%M%S)
   LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
-  RUNS_TSV=$RUN_DIR/runs.tsv RSS_TSV=$RUN_DIR/rss.tsv SUMMARY_TSV=$RUN_DIR/summary.tsv CURVE_TSV=$RUN_DIR/curve.tsv
+  LOAD_TSV=$RUN_DIR/load.tsv RUNS_TSV=$RUN_DIR/runs.tsv RSS_TSV=$RUN_DIR/rss.tsv SUMMARY_TSV=$RUN_DIR/summary.tsv CURVE_TSV=$RUN_DIR/curve.tsv
   printf 'scenario\tconnections\tproxy\tround\trps\tp50_ms\tp99_ms\terrors\n' >"$RUNS_TSV"
   printf 'scenario\tconnections\tproxy\tpeak_rss_kb\n' >"$RSS_TSV"
   echo "# proxy-bench $STAMP: proxies [$PROXIES], connections [$CONNS], curve [$CURVE_CONNS], run dir $RUN_DIR"
@@ -766,6 +949,7 @@ main() {
 
   if selected vigia; then prepare_vigia_classpath; fi
   start_backends
+  if selected vigia; then train_cds_archive; fi
   start_proxies
   check_proxies
   run_scenarios
