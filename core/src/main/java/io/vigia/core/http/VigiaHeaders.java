@@ -15,7 +15,7 @@ public final class VigiaHeaders {
      */
     public static final AsciiString X_ERROR_MESSAGE = AsciiString.cached("x-error-message");
 
-    /** Longest error message sent in {@link #X_ERROR_MESSAGE}; longer ones are cut. */
+    /** Maximum length of a message sent in {@link #X_ERROR_MESSAGE}; longer ones are cut. */
     public static final int MAX_ERROR_MESSAGE_LENGTH = 200;
 
     private VigiaHeaders() {
