@@ -1,7 +1,7 @@
 package io.vigia.core;
 
 /**
- * Why a proxy or server produced an error response itself, rather than relaying one from an upstream.
+ * Reason a proxy or server produced an error response itself, rather than relaying one from an upstream.
  * Each cause carries the status the client receives for it, so the balancer's 502, 503 and 504 choices
  * all come from this one table and land in the matching {@link ErrorBucket}.
  */

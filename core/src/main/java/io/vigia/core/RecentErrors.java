@@ -84,7 +84,7 @@ public final class RecentErrors {
     }
 
     /**
-     * Stores one error record. Safe to call from any thread; never blocks.
+     * Stores one error record. Safe to call from any thread, and takes no lock.
      *
      * @return the sequence number given to the record
      */

@@ -11,7 +11,7 @@ public interface ErrorDetail {
     /** A human-readable message for the error log, or {@code null}. */
     String errorMessage();
 
-    /** Why the server or balancer made this error itself, or {@code null}. */
+    /** Reason the server or balancer made this error itself, or {@code null}. */
     ErrorCause errorCause();
 
     /** The backend that the error concerns as {@code host:port}, or {@code null}. */

@@ -15,7 +15,7 @@ import io.vigia.core.ErrorMonitor;
  * Records every error response a server writes into an {@link ErrorMonitor}.
  *
  * <p>Sits right after the {@code HttpServerCodec} (or its decoder and encoder) in a server pipeline, so
- * it sees each decoded request on the way in and each response head on the way out:
+ * it receives each decoded request on the way in and each response head on the way out:
  * <pre>
  *   HttpServerCodec  &lt;-&gt;  ErrorRecordingHandler  &lt;-&gt;  application handlers
  * </pre>
@@ -77,6 +77,7 @@ public final class ErrorRecordingHandler extends ChannelDuplexHandler {
         if (status >= 100 && status < 200 && status != 101) {
             return;
         }
+
         PendingRequests pending = ctx.channel().attr(PENDING).get();
         String method = null;
         String path = null;
@@ -88,6 +89,7 @@ public final class ErrorRecordingHandler extends ChannelDuplexHandler {
         if (!ErrorBucket.isError(status)) {
             return;
         }
+
         String message = null;
         ErrorCause cause = null;
         String upstream = null;
@@ -103,6 +105,7 @@ public final class ErrorRecordingHandler extends ChannelDuplexHandler {
         if (message == null) {
             message = response.headers().get(VigiaHeaders.X_ERROR_MESSAGE);
         }
+
         monitor.record(status, method, path, message, upstream, cause);
     }
 

@@ -20,7 +20,7 @@ import io.vigia.core.ErrorStatsJson;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Builds and sends the complete responses that servers answer themselves: JSON documents, HTML pages
+ * Builds and sends the complete responses that servers send themselves: JSON documents, HTML pages
  * and error bodies. Every method that takes a {@link ByteBuf} takes ownership of it.
  */
 public final class HttpResponses {
@@ -83,7 +83,7 @@ public final class HttpResponses {
     }
 
     /**
-     * Writes {@code response} and flushes. When {@code keepAlive} is false the response says
+     * Writes {@code response} and flushes. When {@code keepAlive} is false the response carries
      * {@code Connection: close} and the channel closes once it is written.
      */
     public static ChannelFuture send(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
