@@ -87,12 +87,12 @@ KEEP_DIR=""
 ARGS_TEXT=$(printf '%q ' "$@")
 
 die() {
-  echo "proxy-bench: $*" >&2
+  echo "${PROGRAM:-proxy-bench}: $*" >&2
   exit 1
 }
 
 note() {
-  echo "proxy-bench: $*" >&2
+  echo "${PROGRAM:-proxy-bench}: $*" >&2
 }
 
 usage() {
@@ -956,4 +956,7 @@ main() {
   publish_results
 }
 
-main "$@"
+# bench/soak.sh sources this file for its process handling and start-up functions.
+if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
+  main "$@"
+fi
