@@ -132,7 +132,7 @@ final class ProxyExchange extends ResponseDeadlines.Waiter {
         this.headRequest = HttpMethod.HEAD.equals(request.method());
         this.idempotentMethod = isIdempotent(request.method());
         this.clientHttp10 = HttpVersion.HTTP_1_0.equals(request.protocolVersion());
-        this.clientKeepAlive = HttpUtil.isKeepAlive(request);
+        this.clientKeepAlive = ProxyHeaders.isKeepAlive(request);
         this.expectsContinue = HttpUtil.is100ContinueExpected(request);
         this.backendRequest = ProxyHeaders.toBackendRequest(request, clientIp);
         this.hostMissing = !backendRequest.headers().contains(HttpHeaderNames.HOST);
@@ -331,7 +331,8 @@ final class ProxyExchange extends ResponseDeadlines.Waiter {
     private void attach(Channel channel, boolean reused) {
         backendChannel = channel;
         reusedConnection = reused;
-        backendHandler = channel.pipeline().get(BackendHandler.class);
+        // BackendChannelInitializer adds the handler last; last() avoids a search of the pipeline per request.
+        backendHandler = (BackendHandler) channel.pipeline().last();
         backendHandler.attach(this);
         channel.config().setAutoRead(clientCtx.channel().isWritable());
 
@@ -429,7 +430,7 @@ final class ProxyExchange extends ResponseDeadlines.Waiter {
 
         responseStarted = true;
         responseStatus = status;
-        backendKeepAlive = HttpUtil.isKeepAlive(response);
+        backendKeepAlive = ProxyHeaders.isKeepAlive(response);
         HttpResponse clientResponse = ProxyHeaders.toClientResponse(response, backend.id());
         clientKeepAliveAfterResponse = clientKeepAlive && !balancer.isDraining() && !mayWithholdBody()
                 && setClientFraming(clientResponse);

@@ -5,6 +5,7 @@ import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
@@ -90,6 +91,18 @@ final class ProxyHeaders {
         removeHopByHop(headers);
         headers.set(VigiaHeaders.X_UPSTREAM_SERVER, upstreamId);
         return new DefaultHttpResponse(HttpVersion.HTTP_1_1, response.status(), headers);
+    }
+
+    /**
+     * Returns whether {@code message} keeps its connection open, as {@link HttpUtil#isKeepAlive} does. Most
+     * messages carry no {@code Connection} header, and for them one lookup replaces Netty's scans of the
+     * header's comma-separated values.
+     */
+    static boolean isKeepAlive(HttpMessage message) {
+        if (!message.headers().contains(HttpHeaderNames.CONNECTION)) {
+            return message.protocolVersion().isKeepAliveDefault();
+        }
+        return HttpUtil.isKeepAlive(message);
     }
 
     /** Returns whether a response with {@code status} to a request may carry a body (RFC 9110 section 6.4.1). */

@@ -65,6 +65,8 @@ final class RequestFraming {
     private final byte[] line = new byte[STORED_LINE_BYTES];
     /** The last bytes of a request line longer than the stored part, as a ring written at {@code tailPosition}. */
     private final byte[] lineTail = new byte[VERSION_SUFFIX_BYTES];
+    /** The request line's last bytes, {@code " HTTP/1.1"}, copied here by {@link #checkVersion}. */
+    private final byte[] versionSuffix = new byte[VERSION_SUFFIX_BYTES];
     private int tailPosition;
     private int lineLength;
     /** Bytes of a line stored before the slow path takes over: the smaller of the buffer and the line limit. */
@@ -274,7 +276,7 @@ final class RequestFraming {
      * RFC 9112 section 2.3 requires (Netty's decoder accepts any case), and that the major version is 1.
      */
     private void checkVersion(int index, int length) {
-        byte[] suffix = new byte[VERSION_SUFFIX_BYTES];
+        byte[] suffix = versionSuffix;
         for (int i = 0; i < VERSION_SUFFIX_BYTES && length > VERSION_SUFFIX_BYTES; i++) {
             suffix[i] = requestLineByte(length - VERSION_SUFFIX_BYTES + i, length);
         }

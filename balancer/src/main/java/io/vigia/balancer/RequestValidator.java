@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.vigia.core.ErrorCause;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 
@@ -126,15 +127,23 @@ final class RequestValidator extends ChannelInboundHandlerAdapter {
     /** Returns why {@code request} must be rejected, or null; rewrites an absolute-form target in place. */
     static String findProblem(HttpRequest request) {
         HttpHeaders headers = request.headers();
-        List<String> hosts = headers.getAll(HttpHeaderNames.HOST);
-        if (hosts.size() > 1) {
-            return "multiple Host headers";
+        // Every request passes here, so the common case (one Host, no Transfer-Encoding) allocates no list.
+        Iterator<String> hosts = headers.valueStringIterator(HttpHeaderNames.HOST);
+        if (!hosts.hasNext()) {
+            if (!HttpVersion.HTTP_1_0.equals(request.protocolVersion())) {
+                return "missing Host header, which HTTP/1.1 requires";
+            }
+        } else {
+            hosts.next();
+            if (hosts.hasNext()) {
+                return "multiple Host headers";
+            }
         }
-        if (hosts.isEmpty() && !HttpVersion.HTTP_1_0.equals(request.protocolVersion())) {
-            return "missing Host header, which HTTP/1.1 requires";
+        if (!headers.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+            return checkTarget(request);
         }
         List<String> codings = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
-        if (!codings.isEmpty() && (codings.size() > 1 || !HttpHeaderValues.CHUNKED.contentEquals(codings.get(0)))) {
+        if (codings.size() > 1 || !HttpHeaderValues.CHUNKED.contentEquals(codings.get(0))) {
             return "unsupported Transfer-Encoding \"" + String.join(", ", codings)
                     + "\", only a single \"chunked\" is accepted";
         }
