@@ -15,11 +15,13 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import io.vigia.core.ErrorCause;
 import io.vigia.core.http.HttpResponses;
+import io.vigia.core.log.LogRateLimiter;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +42,11 @@ import org.slf4j.LoggerFactory;
 final class BackendServerHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger logger = LoggerFactory.getLogger(BackendServerHandler.class);
-    /** Shared by all connections so that a failure repeated on every request warns once per interval. */
-    private static final LogRateLimiter FAILURE_WARNINGS = new LogRateLimiter(10_000);
+    /**
+     * Shared by all connections so that a failure repeated on every request logs loudly once per interval for
+     * each exception class.
+     */
+    private static final LogRateLimiter FAILURE_LOG = new LogRateLimiter(10, TimeUnit.SECONDS);
 
     private final BackendRoutes routes;
     private final ArrayDeque<Object> waiting = new ArrayDeque<>();
@@ -216,13 +221,13 @@ final class BackendServerHandler extends ChannelInboundHandlerAdapter {
             cause = new IllegalStateException("no response was produced for " + exchange.method() + " "
                     + exchange.uri());
         }
-        long heldBack = FAILURE_WARNINGS.tryAcquire();
-        if (heldBack == LogRateLimiter.HELD_BACK) {
+        long suppressed = FAILURE_LOG.tryAcquire(cause.getClass());
+        if (suppressed == LogRateLimiter.SUPPRESSED) {
             logger.debug("{} request failed method={} uri={}", ctx.channel(), exchange.method(), exchange.uri(),
                     cause);
         } else {
-            logger.warn("{} request failed method={} uri={} similarFailuresNotLogged={}", ctx.channel(),
-                    exchange.method(), exchange.uri(), heldBack, cause);
+            logger.warn("{} request failed method={} uri={} suppressed={}", ctx.channel(), exchange.method(),
+                    exchange.uri(), suppressed, cause);
         }
         return internalError(cause);
     }
