@@ -221,15 +221,31 @@ final class BackendServerHandler extends ChannelInboundHandlerAdapter {
             cause = new IllegalStateException("no response was produced for " + exchange.method() + " "
                     + exchange.uri());
         }
+        logFailure(ctx, exchange, cause);
+        return internalError(cause);
+    }
+
+    /**
+     * Logs a failure that becomes a 500: a simulated one as one line without a stack trace, any other with
+     * its stack trace, at info or warn once per interval for each exception class and at debug in between.
+     */
+    private static void logFailure(ChannelHandlerContext ctx, Exchange exchange, Throwable cause) {
         long suppressed = FAILURE_LOG.tryAcquire(cause.getClass());
-        if (suppressed == LogRateLimiter.SUPPRESSED) {
+        if (cause instanceof SimulatedFailureException) {
+            if (suppressed == LogRateLimiter.SUPPRESSED) {
+                logger.debug("{} simulated failure method={} uri={} status=500", ctx.channel(), exchange.method(),
+                        exchange.uri());
+            } else {
+                logger.info("{} simulated failure method={} uri={} status=500 message=\"{}\" suppressed={}",
+                        ctx.channel(), exchange.method(), exchange.uri(), cause.getMessage(), suppressed);
+            }
+        } else if (suppressed == LogRateLimiter.SUPPRESSED) {
             logger.debug("{} request failed method={} uri={}", ctx.channel(), exchange.method(), exchange.uri(),
                     cause);
         } else {
             logger.warn("{} request failed method={} uri={} suppressed={}", ctx.channel(), exchange.method(),
                     exchange.uri(), suppressed, cause);
         }
-        return internalError(cause);
     }
 
     private static FullHttpResponse internalError(Throwable cause) {
