@@ -1,5 +1,6 @@
 package io.vigia.backend;
 
+import io.vigia.core.cli.LocalizedParameterExceptionHandler;
 import io.vigia.core.cli.UserLanguage;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -16,14 +17,14 @@ import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * Command line of {@link BackendServer}: {@code BackendServer PORT [--host HOST] [--db FILE] [--lang es|en]
  * [--help]}.
  *
- * <p>Help and error messages come from the {@code BackendMessages} resource bundle in Spanish or English,
- * chosen by {@code --lang} or else by the system locale. Used once, on the main thread.
+ * <p>Help and error messages come from the {@code BackendMessages} resource bundle, and picocli's parse
+ * errors from {@link LocalizedParameterExceptionHandler}, in Spanish or English, chosen by {@code --lang} or
+ * else by the system locale. Used once, on the main thread.
  */
 @Command(name = "BackendServer", sortOptions = false, usageHelpWidth = 100)
 final class BackendCommand {
@@ -66,9 +67,10 @@ final class BackendCommand {
      * {@code err} with exit status 2.
      */
     static Result parse(String[] args, PrintWriter out, PrintWriter err) {
-        ResourceBundle messages = messages(chooseLocale(args));
+        Locale locale = chooseLocale(args);
+        ResourceBundle messages = messages(locale);
         BackendCommand command = new BackendCommand();
-        CommandLine commandLine = new CommandLine(command).setResourceBundle(messages);
+        CommandLine commandLine = new CommandLine(command).setResourceBundle(messages).setErr(err);
         try {
             commandLine.parseArgs(args);
             if (commandLine.isUsageHelpRequested()) {
@@ -78,7 +80,12 @@ final class BackendCommand {
             }
             return new Result(command.toConfig(messages), EXIT_OK, messages);
         } catch (ParameterException e) {
-            return usageError(err, messages, describe(e, messages));
+            if (isMissingPort(e)) {
+                return usageError(err, messages, format(messages, "error.missingPort"));
+            }
+            LocalizedParameterExceptionHandler handler =
+                    new LocalizedParameterExceptionHandler(locale, format(messages, "error.tryHelp"));
+            return new Result(null, handler.handleParseException(e, args), messages);
         } catch (IllegalArgumentException e) {
             return usageError(err, messages, e.getMessage());
         }
@@ -157,19 +164,16 @@ final class BackendCommand {
         }
     }
 
-    private static String describe(ParameterException e, ResourceBundle messages) {
-        if (e instanceof MissingParameterException) {
-            for (ArgSpec missing : ((MissingParameterException) e).getMissing()) {
-                if (missing.isPositional()) {
-                    return format(messages, "error.missingPort");
+    /** Returns true when {@code e} reports the missing PORT, whose message gives an example instead of picocli's. */
+    private static boolean isMissingPort(ParameterException e) {
+        if (e instanceof MissingParameterException missing) {
+            for (ArgSpec arg : missing.getMissing()) {
+                if (arg.isPositional()) {
+                    return true;
                 }
             }
         }
-        if (e instanceof UnmatchedArgumentException) {
-            List<String> unmatched = ((UnmatchedArgumentException) e).getUnmatched();
-            return format(messages, "error.unknownArgument", String.join(" ", unmatched));
-        }
-        return e.getMessage();
+        return false;
     }
 
     private static Result usageError(PrintWriter err, ResourceBundle messages, String message) {

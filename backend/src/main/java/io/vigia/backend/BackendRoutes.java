@@ -80,8 +80,8 @@ final class BackendRoutes {
     /**
      * Returns the response to {@code request}, which stays owned by the caller.
      *
-     * @throws IllegalStateException for {@code POST /api/tasks/simulate-error}, on purpose, so that the caller's
-     *                               error path turns a real exception into a 500 response
+     * @throws SimulatedFailureException for {@code POST /api/tasks/simulate-error}, on purpose, so that the
+     *                                   caller's error path turns a real exception into a 500 response
      */
     CompletableFuture<FullHttpResponse> route(FullHttpRequest request) {
         String path = new QueryStringDecoder(request.uri()).path();
@@ -107,7 +107,7 @@ final class BackendRoutes {
                 if (!method.equals(HttpMethod.POST)) {
                     return methodNotAllowed(method, path, "POST");
                 }
-                throw new IllegalStateException("simulated failure requested through POST " + SIMULATE_ERROR_PATH);
+                throw new SimulatedFailureException("simulated failure requested through POST " + SIMULATE_ERROR_PATH);
             default:
                 return routeTask(method, path);
         }

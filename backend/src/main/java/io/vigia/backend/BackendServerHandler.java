@@ -15,11 +15,13 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import io.vigia.core.ErrorCause;
 import io.vigia.core.http.HttpResponses;
+import io.vigia.core.log.LogRateLimiter;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +42,11 @@ import org.slf4j.LoggerFactory;
 final class BackendServerHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger logger = LoggerFactory.getLogger(BackendServerHandler.class);
-    /** Shared by all connections so that a failure repeated on every request warns once per interval. */
-    private static final LogRateLimiter FAILURE_WARNINGS = new LogRateLimiter(10_000);
+    /**
+     * Shared by all connections so that a failure repeated on every request logs loudly once per interval for
+     * each exception class.
+     */
+    private static final LogRateLimiter FAILURE_LOG = new LogRateLimiter(10, TimeUnit.SECONDS);
 
     private final BackendRoutes routes;
     private final ArrayDeque<Object> waiting = new ArrayDeque<>();
@@ -216,15 +221,31 @@ final class BackendServerHandler extends ChannelInboundHandlerAdapter {
             cause = new IllegalStateException("no response was produced for " + exchange.method() + " "
                     + exchange.uri());
         }
-        long heldBack = FAILURE_WARNINGS.tryAcquire();
-        if (heldBack == LogRateLimiter.HELD_BACK) {
+        logFailure(ctx, exchange, cause);
+        return internalError(cause);
+    }
+
+    /**
+     * Logs a failure that becomes a 500: a simulated one as one line without a stack trace, any other with
+     * its stack trace, at info or warn once per interval for each exception class and at debug in between.
+     */
+    private static void logFailure(ChannelHandlerContext ctx, Exchange exchange, Throwable cause) {
+        long suppressed = FAILURE_LOG.tryAcquire(cause.getClass());
+        if (cause instanceof SimulatedFailureException) {
+            if (suppressed == LogRateLimiter.SUPPRESSED) {
+                logger.debug("{} simulated failure method={} uri={} status=500", ctx.channel(), exchange.method(),
+                        exchange.uri());
+            } else {
+                logger.info("{} simulated failure method={} uri={} status=500 message=\"{}\" suppressed={}",
+                        ctx.channel(), exchange.method(), exchange.uri(), cause.getMessage(), suppressed);
+            }
+        } else if (suppressed == LogRateLimiter.SUPPRESSED) {
             logger.debug("{} request failed method={} uri={}", ctx.channel(), exchange.method(), exchange.uri(),
                     cause);
         } else {
-            logger.warn("{} request failed method={} uri={} similarFailuresNotLogged={}", ctx.channel(),
-                    exchange.method(), exchange.uri(), heldBack, cause);
+            logger.warn("{} request failed method={} uri={} suppressed={}", ctx.channel(), exchange.method(),
+                    exchange.uri(), suppressed, cause);
         }
-        return internalError(cause);
     }
 
     private static FullHttpResponse internalError(Throwable cause) {

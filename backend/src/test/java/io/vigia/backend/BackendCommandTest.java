@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.ResourceBundle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Parsing of the backend's command line, in-process. */
@@ -97,12 +98,27 @@ class BackendCommandTest {
         assertThat(err.toString()).startsWith("Missing PORT");
     }
 
-    @Test
-    void unknownOptionExitsWith2() {
-        BackendCommand.Result result = parse("5001", "--verbose", "--lang", "en");
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "5001 --verbose | Opción desconocida: '--verbose'. | Unknown option: '--verbose'.",
+        "5001 5002 | Argumento inesperado: '5002'. | Unexpected argument: '5002'.",
+        "5001 --host | Falta el valor de la opción --host: se esperaba HOST."
+                + " | Missing value for option --host: expected HOST.",
+    })
+    void parseErrorInBothLanguages(String args, String spanish, String english) {
+        BackendCommand.Result spanishResult = parse((args + " --lang es").split(" "));
+        String spanishErr = err.toString();
+        err.getBuffer().setLength(0);
+        BackendCommand.Result englishResult = parse(("--lang en " + args).split(" "));
+        String englishErr = err.toString();
 
-        assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(err.toString()).startsWith("Unknown argument: --verbose.");
+        assertThat(spanishResult.exitCode()).isEqualTo(2);
+        assertThat(spanishResult.config()).isNull();
+        assertThat(spanishErr).isEqualTo(spanish + System.lineSeparator() + "Ejecute con --help para ver los"
+                + " argumentos." + System.lineSeparator());
+        assertThat(englishResult.exitCode()).isEqualTo(2);
+        assertThat(englishErr).isEqualTo(english + System.lineSeparator() + "Run with --help to see the arguments."
+                + System.lineSeparator());
     }
 
     @Test

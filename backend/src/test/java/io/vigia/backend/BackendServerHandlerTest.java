@@ -2,6 +2,10 @@ package io.vigia.backend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -18,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * The backend pipeline on an {@link EmbeddedChannel}, with a real {@link TaskStore}.
@@ -136,6 +141,40 @@ class BackendServerHandlerTest {
     }
 
     @Test
+    void simulatedFailureLogsNoStackTrace() {
+        List<ILoggingEvent> events = captureHandlerLog(() -> {
+            channel.writeInbound(ascii("POST /api/tasks/simulate-error HTTP/1.1\r\nContent-Length: 0\r\n\r\n"));
+            assertThat(readResponses().get(0)).startsWith("HTTP/1.1 500 Internal Server Error");
+        });
+
+        assertThat(events).as("events with a stack trace").filteredOn(event -> event.getThrowableProxy() != null)
+                .isEmpty();
+        // INFO, or DEBUG when another test logged a simulated failure less than an interval ago.
+        assertThat(events).filteredOn(event -> event.getFormattedMessage().contains("simulated failure"))
+                .singleElement()
+                .satisfies(event -> assertThat(event.getLevel()).isIn(Level.INFO, Level.DEBUG));
+        assertThat(channel.finishAndReleaseAll()).isFalse();
+    }
+
+    @Test
+    void unexpectedFailureLogsStackTrace() {
+        gate.countDown();
+        store.close();
+
+        List<ILoggingEvent> events = captureHandlerLog(() -> {
+            channel.writeInbound(ascii(post("{\"title\":\"a\"}")));
+            assertThat(readResponses().get(0)).startsWith("HTTP/1.1 500 Internal Server Error")
+                    .contains("the task store is closed");
+        });
+
+        assertThat(events).filteredOn(event -> event.getThrowableProxy() != null)
+                .singleElement()
+                .satisfies(event -> assertThat(event.getThrowableProxy().getClassName())
+                        .isEqualTo(TaskStoreException.class.getName()));
+        assertThat(channel.finishAndReleaseAll()).isFalse();
+    }
+
+    @Test
     void chunkedBodyOverLimitGets413AndClose() {
         String chunk = "z".repeat(MAX_CONTENT_LENGTH_BYTES + 1);
         channel.writeInbound(ascii("POST /api/tasks HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -214,6 +253,23 @@ class BackendServerHandlerTest {
                 Thread.currentThread().interrupt();
             }
         });
+    }
+
+    /** Runs {@code action} and returns what the handler logged meanwhile, debug included. */
+    private static List<ILoggingEvent> captureHandlerLog(Runnable action) {
+        Logger logger = (Logger) LoggerFactory.getLogger(BackendServerHandler.class);
+        Level previousLevel = logger.getLevel();
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        logger.setLevel(Level.DEBUG);
+        logger.addAppender(appender);
+        try {
+            action.run();
+        } finally {
+            logger.detachAppender(appender);
+            logger.setLevel(previousLevel);
+        }
+        return List.copyOf(appender.list);
     }
 
     /** Drains the outbound buffers, each a whole response here, and releases them. */

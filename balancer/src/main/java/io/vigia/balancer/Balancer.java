@@ -4,6 +4,7 @@ import ch.qos.logback.classic.LoggerContext;
 import io.vigia.balancer.accesslog.AccessLog;
 import io.vigia.balancer.accesslog.AccessLogFormat;
 import io.vigia.balancer.config.ConfigFile;
+import io.vigia.core.cli.LocalizedParameterExceptionHandler;
 import io.vigia.core.cli.UserLanguage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -146,14 +147,16 @@ public final class Balancer implements Callable<Integer> {
 
     /** Builds the command line with messages in the language that {@code args} or the system locale selects. */
     static CommandLine newCommandLine(String[] args, PrintWriter out, PrintWriter err) {
-        ResourceBundle messages = ResourceBundle.getBundle(MESSAGES, localeFor(args),
+        Locale locale = localeFor(args);
+        ResourceBundle messages = ResourceBundle.getBundle(MESSAGES, locale,
                 ResourceBundle.Control.getNoFallbackControl(ResourceBundle.Control.FORMAT_PROPERTIES));
         Balancer command = new Balancer(messages);
         CommandLine commandLine = new CommandLine(command);
         commandLine.setResourceBundle(messages);
         commandLine.setOut(out);
         commandLine.setErr(err);
-        commandLine.setParameterExceptionHandler(command::handleParameterException);
+        commandLine.setParameterExceptionHandler(
+                new LocalizedParameterExceptionHandler(locale, command.message("error.hint")));
         return commandLine;
     }
 
@@ -299,15 +302,6 @@ public final class Balancer implements Callable<Integer> {
             addresses.add(BackendAddress.parse(text, "--backend"));
         }
         return addresses;
-    }
-
-    private int handleParameterException(ParameterException e, String[] args) {
-        CommandLine commandLine = e.getCommandLine();
-        PrintWriter err = commandLine.getErr();
-        err.println(e.getMessage());
-        CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
-        err.println(message("error.hint"));
-        return commandLine.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     private String describe(BalancerStartException e) {

@@ -8,6 +8,7 @@ import io.vigia.balancer.selection.BackendGroup;
 import io.vigia.core.ErrorMonitor;
 import io.netty.channel.EventLoop;
 import io.vigia.core.http.ErrorRecordingHandler;
+import io.vigia.core.log.LogRateLimiter;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
@@ -96,12 +97,12 @@ final class BalancerContext {
                 key -> new ResponseDeadlines(key, config.responseTimeoutMillis()));
     }
 
-    /** Limits warnings about failing backends to one per second across all connections. */
+    /** Limits lines about failing backends to one per second per error cause, across all connections. */
     LogRateLimiter backendFailureLog() {
         return backendFailureLog;
     }
 
-    /** Limits warnings about unexpected errors on client connections to one per second across all of them. */
+    /** Limits warnings about unexpected errors on client connections to one per second per exception class. */
     LogRateLimiter unexpectedErrorLog() {
         return unexpectedErrorLog;
     }

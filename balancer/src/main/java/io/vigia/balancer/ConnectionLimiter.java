@@ -8,6 +8,7 @@ import io.vigia.core.ErrorCause;
 import io.vigia.core.ErrorMonitor;
 import io.vigia.core.http.ErrorResponse;
 import io.vigia.core.http.HttpResponses;
+import io.vigia.core.log.LogRateLimiter;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -53,7 +54,7 @@ final class ConnectionLimiter {
     private void reject(Channel channel) {
         String message = "service unavailable: the balancer already has its maximum of " + maxConnections
                 + " client connections open";
-        long suppressed = rejectionLog.tryAcquire();
+        long suppressed = rejectionLog.tryAcquire(ErrorCause.CONNECTION_LIMIT);
         if (suppressed >= 0) {
             log.warn("{} rejecting client connection max_connections={} suppressed={}", channel, maxConnections,
                     suppressed);

@@ -154,7 +154,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        long suppressed = cause instanceof IOException ? -1 : balancer.unexpectedErrorLog().tryAcquire();
+        long suppressed = cause instanceof IOException ? -1 : balancer.unexpectedErrorLog().tryAcquire(cause.getClass());
         if (suppressed >= 0) {
             log.warn("{} unexpected error on a client connection, closing it suppressed={}", ctx.channel(),
                     suppressed, cause);

@@ -385,7 +385,7 @@ final class ProxyExchange extends ResponseDeadlines.Waiter {
 
         exclude(next);
         balancer.recorder().retried(record, RetryReason.REUSED_CONNECTION_CLOSED);
-        long suppressed = balancer.backendFailureLog().tryAcquire();
+        long suppressed = balancer.backendFailureLog().tryAcquire(RetryReason.REUSED_CONNECTION_CLOSED);
         if (suppressed >= 0) {
             log.info("{} retrying method={} uri={} on backend={}: connection to {} closed before a response"
                     + " body_bytes={} suppressed={}", clientCtx.channel(), method, pathOf(uri), next.id(), failed.id(),
@@ -584,7 +584,7 @@ final class ProxyExchange extends ResponseDeadlines.Waiter {
     }
 
     private void logFailure(ErrorCause cause, String message, String upstream) {
-        long suppressed = balancer.backendFailureLog().tryAcquire();
+        long suppressed = balancer.backendFailureLog().tryAcquire(cause);
         if (suppressed >= 0) {
             log.warn("{} backend={} cause={} method={} uri={} message=\"{}\" suppressed={}", clientCtx.channel(),
                     upstream, cause.jsonName(), method, pathOf(uri), message, suppressed);

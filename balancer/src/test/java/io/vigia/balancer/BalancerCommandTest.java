@@ -7,6 +7,8 @@ import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
 class BalancerCommandTest {
@@ -122,6 +124,42 @@ class BalancerCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("Valor no válido para --port: '70000'", "entre 0 y 65535");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "--bogus | Opción desconocida: '--bogus'. | Unknown option: '--bogus'.",
+        "--rise two | Valor no válido para --rise: 'two' (se esperaba un número entero de -2147483648 a 2147483647)."
+                + " | Invalid value for --rise: 'two' (expected an integer from -2147483648 to 2147483647).",
+        "--probe-interval-ms | Falta el valor de la opción --probe-interval-ms: se esperaba MS."
+                + " | Missing value for option --probe-interval-ms: expected MS.",
+        "8081 8082 | Argumento inesperado: '8082'. | Unexpected argument: '8082'.",
+    })
+    void parseErrorInBothLanguages(String args, String spanish, String english) {
+        Run spanishRun = run(("--lang es " + args).split(" "));
+        Run englishRun = run(("--lang en " + args).split(" "));
+
+        assertThat(spanishRun.exitCode()).isEqualTo(2);
+        assertThat(spanishRun.err()).isEqualTo(lines(spanish, "Ejecute con --help para ver todas las opciones."));
+        assertThat(englishRun.exitCode()).isEqualTo(2);
+        assertThat(englishRun.err()).isEqualTo(lines(english, "Run with --help to see every option."));
+    }
+
+    @Test
+    void mistypedOptionGetsSuggestionInSpanish() {
+        Run run = run("--lang", "es", "--ris", "2");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo(lines("Opción desconocida: '--ris'.", "¿Quiso decir --rise?",
+                "Ejecute con --help para ver todas las opciones."));
+    }
+
+    private static String lines(String... lines) {
+        StringBuilder text = new StringBuilder();
+        for (String line : lines) {
+            text.append(line).append(System.lineSeparator());
+        }
+        return text.toString();
     }
 
     @Test

@@ -2,12 +2,23 @@ package io.vigia.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 class DemoTest {
 
@@ -45,6 +56,50 @@ class DemoTest {
             });
 
             assertThat(output.stderr()).startsWith("El puerto " + port + " (balanceador) ya está en uso.");
+        }
+    }
+
+    @Test
+    void simulatedErrorLogsOneLineWithoutStackTrace() {
+        Logger vigiaLogger = (Logger) LoggerFactory.getLogger("io.vigia");
+        Level previousLevel = vigiaLogger.getLevel();
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        Demo demo = new Demo(new Demo.Ports(0, 0, 0), directory.resolve("tasks.db"), Messages.of(Language.EN),
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()));
+        assertThat(demo.start()).as("demo started").isTrue();
+        try {
+            Http http = new Http();
+            URI balancer = URI.create(demo.balancerUrl());
+            Await.until("both backends UP", Duration.ofSeconds(20), () -> healthyBackends(http, balancer) == 2);
+            // Debug too, so that a stack trace logged below the console's level also fails the test.
+            vigiaLogger.setLevel(Level.DEBUG);
+            vigiaLogger.addAppender(appender);
+
+            HttpResponse<String> response = http.postJson(balancer.resolve("/api/tasks/simulate-error"), "");
+
+            assertThat(response.statusCode()).isEqualTo(500);
+        } finally {
+            vigiaLogger.detachAppender(appender);
+            vigiaLogger.setLevel(previousLevel);
+            demo.stop();
+        }
+
+        List<ILoggingEvent> events = List.copyOf(appender.list);
+        assertThat(events).as("events with a stack trace")
+                .filteredOn(event -> event.getThrowableProxy() != null)
+                .extracting(ILoggingEvent::getFormattedMessage)
+                .isEmpty();
+        assertThat(events).filteredOn(event -> event.getFormattedMessage().contains("simulated failure"))
+                .singleElement()
+                .satisfies(event -> assertThat(event.getLevel()).isEqualTo(Level.INFO));
+    }
+
+    private static int healthyBackends(Http http, URI balancer) {
+        try {
+            return Http.MAPPER.readTree(http.get(balancer.resolve("/health")).body()).path("healthy_backends").asInt();
+        } catch (IOException e) {
+            return -1;
         }
     }
 }

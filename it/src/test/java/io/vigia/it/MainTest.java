@@ -20,6 +20,36 @@ class MainTest {
     }
 
     @Test
+    void unknownOptionInBothLanguages() {
+        ConsoleOutput spanish = run("demo", "--bogus", "--lang", "es");
+        ConsoleOutput english = run("demo", "--bogus", "--lang", "en");
+
+        assertThat(spanish.status()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(spanish.stderr().lines().findFirst()).hasValue("Opción desconocida: --bogus.");
+        assertThat(spanish.stderr()).contains("Uso: mvn -pl it exec:java");
+        assertThat(english.status()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(english.stderr().lines().findFirst()).hasValue("Unknown option: --bogus.");
+        assertThat(english.stderr()).contains("Usage: mvn -pl it exec:java");
+    }
+
+    @Test
+    void badPortNumberInBothLanguages() {
+        for (String url : new String[] {"http://127.0.0.1:99999", "http://127.0.0.1:eighty"}) {
+            ConsoleOutput spanish = run("scenario", url, "--lang", "es");
+            ConsoleOutput english = run("scenario", url, "--lang", "en");
+
+            assertThat(spanish.status()).as(url).isEqualTo(Main.EXIT_USAGE);
+            assertThat(spanish.stderr().lines().findFirst()).as(url)
+                    .hasValue("URL del balanceador no válida: " + url + ". Se esperaba http://HOST:PUERTO, por"
+                            + " ejemplo http://127.0.0.1:8080.");
+            assertThat(english.status()).as(url).isEqualTo(Main.EXIT_USAGE);
+            assertThat(english.stderr().lines().findFirst()).as(url)
+                    .hasValue("Invalid balancer URL: " + url + ". Expected http://HOST:PORT, for example"
+                            + " http://127.0.0.1:8080.");
+        }
+    }
+
+    @Test
     void helpPrintsUsageToStdout() {
         ConsoleOutput output = run("--help", "--lang", "es");
 

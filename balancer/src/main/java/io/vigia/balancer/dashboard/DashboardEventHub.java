@@ -11,6 +11,7 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vigia.core.ErrorStatsJson;
+import io.vigia.core.log.LogRateLimiter;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;
@@ -61,7 +62,7 @@ public final class DashboardEventHub {
     private final EventExecutor executor;
     private final long pushIntervalMillis;
     private final long keepAliveIntervalNanos;
-    private final WarningRateLimiter snapshotWarnings = new WarningRateLimiter(60, TimeUnit.SECONDS);
+    private final LogRateLimiter snapshotWarnings = new LogRateLimiter(60, TimeUnit.SECONDS);
     /** Mutated only on {@link #executor}; concurrent so that {@link #streamCount()} may read it anywhere. */
     private final Map<Channel, EventStream> streams = new ConcurrentHashMap<>();
 
@@ -191,9 +192,9 @@ public final class DashboardEventHub {
         try {
             push(targets);
         } catch (RuntimeException e) {
-            long suppressed = snapshotWarnings.tryAcquire();
+            long suppressed = snapshotWarnings.tryAcquire(e.getClass());
             if (suppressed >= 0) {
-                logger.warn("dashboard snapshot failed streams={} suppressedSinceLastWarning={}",
+                logger.warn("dashboard snapshot failed streams={} suppressed={}",
                         streams.size(), suppressed, e);
             }
         }

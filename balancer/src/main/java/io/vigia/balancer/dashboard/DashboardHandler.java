@@ -24,6 +24,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.vigia.core.ErrorCause;
 import io.vigia.core.ErrorStatsJson;
 import io.vigia.core.http.HttpResponses;
+import io.vigia.core.log.LogRateLimiter;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,7 +70,7 @@ public final class DashboardHandler extends ChannelInboundHandlerAdapter {
     private static final String NOSNIFF = "nosniff";
 
     private static final Logger logger = LoggerFactory.getLogger(DashboardHandler.class);
-    private static final WarningRateLimiter snapshotWarnings = new WarningRateLimiter(60, TimeUnit.SECONDS);
+    private static final LogRateLimiter snapshotWarnings = new LogRateLimiter(60, TimeUnit.SECONDS);
 
     private final Dashboard dashboard;
     private final boolean servesRoot;
@@ -229,9 +230,9 @@ public final class DashboardHandler extends ChannelInboundHandlerAdapter {
         try {
             json = ErrorStatsJson.MAPPER.writeValueAsBytes(dashboard.source().snapshot());
         } catch (JsonProcessingException | RuntimeException e) {
-            long suppressed = snapshotWarnings.tryAcquire();
+            long suppressed = snapshotWarnings.tryAcquire(e.getClass());
             if (suppressed >= 0) {
-                logger.warn("{} dashboard snapshot failed suppressedSinceLastWarning={}", ctx.channel(), suppressed, e);
+                logger.warn("{} dashboard snapshot failed suppressed={}", ctx.channel(), suppressed, e);
             }
             HttpResponses.send(ctx, HttpResponses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR,
                     "dashboard snapshot failed; the balancer log has the cause", ErrorCause.INTERNAL_FAILURE, null),
