@@ -92,7 +92,8 @@ class DemoTest {
                 .isEmpty();
         assertThat(events).filteredOn(event -> event.getFormattedMessage().contains("simulated failure"))
                 .singleElement()
-                .satisfies(event -> assertThat(event.getLevel()).isEqualTo(Level.INFO));
+                // INFO, or DEBUG when another simulated failure was logged within the rate limiter's window.
+                .satisfies(event -> assertThat(event.getLevel()).isIn(Level.INFO, Level.DEBUG));
     }
 
     private static int healthyBackends(Http http, URI balancer) {
