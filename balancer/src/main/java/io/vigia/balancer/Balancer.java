@@ -127,6 +127,15 @@ public final class Balancer implements Callable<Integer> {
     @Option(names = "--load-balancing", paramLabel = "ALGORITHM", descriptionKey = "load-balancing")
     private String loadBalancing = BalancerConfig.DEFAULT_LOAD_BALANCING.configName();
 
+    @Option(names = "--no-retry", descriptionKey = "no-retry")
+    private boolean noRetry;
+
+    @Option(names = "--retry-budget-percent", paramLabel = "PERCENT", descriptionKey = "retry-budget-percent")
+    private int retryBudgetPercent = BalancerConfig.DEFAULT_RETRY_BUDGET_PERCENT;
+
+    @Option(names = "--retry-min-concurrency", paramLabel = "N", descriptionKey = "retry-min-concurrency")
+    private int retryMinConcurrency = BalancerConfig.DEFAULT_RETRY_MIN_CONCURRENCY;
+
     @Mixin
     private ClientLimitOptions clientLimitOptions = new ClientLimitOptions();
 
@@ -261,6 +270,11 @@ public final class Balancer implements Callable<Integer> {
         if (given("--load-balancing")) {
             builder.loadBalancing(LoadBalancing.parse(loadBalancing, "--load-balancing"));
         }
+        if (noRetry) {
+            builder.retryEnabled(false);
+        }
+        setIfGiven("--retry-budget-percent", retryBudgetPercent, builder::retryBudgetPercent);
+        setIfGiven("--retry-min-concurrency", retryMinConcurrency, builder::retryMinConcurrency);
         // These have no file key, so they come from the command line or their defaults only.
         builder.threads(threads).drainTimeoutMillis(drainTimeoutMillis)
                 .accessLogEnabled(accessLog)

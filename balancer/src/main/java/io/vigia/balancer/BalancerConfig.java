@@ -39,11 +39,11 @@ import java.util.Set;
  * @param adminPort              port of the admin listener; {@link #ADMIN_DISABLED} serves the admin paths on
  *                               the proxy port instead, 0 picks a free port
  * @param loadBalancing          how a backend is chosen among the healthy ones
- * @param retryEnabled           whether a request that failed before any response byte may be sent again
- * @param retryBudgetPercent     retries allowed, as a percentage of requests, from 0 to 100
  * @param clientLimits           request size limits, client timeouts and the connection limit
- *
- * <p>NOTE: the two retry settings are validated and stored, but no handler reads them yet.
+ * @param retryEnabled           whether a request that failed before any response byte may be sent again
+ * @param retryBudgetPercent     retries that may be in flight at once, as a percentage of the requests in
+ *                               progress, from 0 to 100; see {@link RetryBudget}
+ * @param retryMinConcurrency    retries that may always be in flight at once, whatever the percentage gives
  */
 public record BalancerConfig(String host, int port, List<BackendAddress> backends, long probeIntervalMillis,
                              long probeTimeoutMillis, String probePath, int rise, int fall,
@@ -52,7 +52,7 @@ public record BalancerConfig(String host, int port, List<BackendAddress> backend
                              boolean accessLogEnabled, AccessLogFormat accessLogFormat, int ejectAfterFailures,
                              long ejectBaseMillis, int ejectMaxPercent, String adminHost, int adminPort,
                              LoadBalancing loadBalancing, ClientLimits clientLimits, boolean retryEnabled,
-                             int retryBudgetPercent) {
+                             int retryBudgetPercent, int retryMinConcurrency) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -81,7 +81,9 @@ public record BalancerConfig(String host, int port, List<BackendAddress> backend
     public static final int ADMIN_DISABLED = -1;
     public static final String DEFAULT_ADMIN_HOST = "127.0.0.1";
     public static final LoadBalancing DEFAULT_LOAD_BALANCING = LoadBalancing.ROUND_ROBIN;
+    /** Envoy's default retry budget: 20 % of the active requests, and at least 3 retries at once. */
     public static final int DEFAULT_RETRY_BUDGET_PERCENT = 20;
+    public static final int DEFAULT_RETRY_MIN_CONCURRENCY = 3;
 
     public BalancerConfig {
         if (host == null || host.isBlank()) {
@@ -124,6 +126,9 @@ public record BalancerConfig(String host, int port, List<BackendAddress> backend
         }
         if (retryBudgetPercent < 0 || retryBudgetPercent > 100) {
             throw new ConfigException("--retry-budget-percent", retryBudgetPercent, ConfigProblem.PERCENT_OUT_OF_RANGE);
+        }
+        if (retryMinConcurrency < 0) {
+            throw new ConfigException("--retry-min-concurrency", retryMinConcurrency, ConfigProblem.NEGATIVE);
         }
         if (clientLimits == null) {
             clientLimits = ClientLimits.defaults();
@@ -219,6 +224,7 @@ public record BalancerConfig(String host, int port, List<BackendAddress> backend
         private LoadBalancing loadBalancing = DEFAULT_LOAD_BALANCING;
         private boolean retryEnabled = true;
         private int retryBudgetPercent = DEFAULT_RETRY_BUDGET_PERCENT;
+        private int retryMinConcurrency = DEFAULT_RETRY_MIN_CONCURRENCY;
         private ClientLimits clientLimits = ClientLimits.defaults();
 
         private Builder() {
@@ -373,6 +379,11 @@ public record BalancerConfig(String host, int port, List<BackendAddress> backend
             return this;
         }
 
+        public Builder retryMinConcurrency(int value) {
+            retryMinConcurrency = value;
+            return this;
+        }
+
         public Builder clientHeaderTimeoutMillis(long value) {
             clientLimits = clientLimits.withClientHeaderTimeoutMillis(value);
             return this;
@@ -399,7 +410,7 @@ public record BalancerConfig(String host, int port, List<BackendAddress> backend
                     rise, fall, connectTimeoutMillis, responseTimeoutMillis, poolMaxIdlePerBackend, recentErrors,
                     threads, drainTimeoutMillis, probesEnabled, accessLogEnabled, accessLogFormat, ejectAfterFailures,
                     ejectBaseMillis, ejectMaxPercent, adminHost, adminPort, loadBalancing, clientLimits,
-                    retryEnabled, retryBudgetPercent);
+                    retryEnabled, retryBudgetPercent, retryMinConcurrency);
         }
     }
 }

@@ -28,6 +28,8 @@ final class BalancerContext {
     private final AdminEndpoints admin;
     private final Dashboard dashboard;
     private final RequestRecorder recorder;
+    private final RetryBudget retryBudget;
+    private final LogRateLimiter retryBudgetLog = new LogRateLimiter(1, TimeUnit.SECONDS);
     private final LogRateLimiter backendFailureLog = new LogRateLimiter(1, TimeUnit.SECONDS);
     private final LogRateLimiter unexpectedErrorLog = new LogRateLimiter(1, TimeUnit.SECONDS);
     private final ConcurrentMap<EventLoop, ResponseDeadlines> responseDeadlines = new ConcurrentHashMap<>();
@@ -42,6 +44,7 @@ final class BalancerContext {
     BalancerContext(BalancerConfig config, BackendGroup backends, HealthProber prober, ConnectionPools pools,
                     ErrorMonitor monitor, AdminEndpoints admin, Dashboard dashboard, RequestRecorder recorder) {
         this.recorder = recorder;
+        this.retryBudget = new RetryBudget(RetryBudget.Settings.of(config));
         this.config = config;
         this.backends = backends;
         this.prober = prober;
@@ -89,6 +92,16 @@ final class BalancerContext {
     /** Passes each request's outcome to the metrics and the access log. */
     RequestRecorder recorder() {
         return recorder;
+    }
+
+    /** Decides whether a failed attempt may be retried; a reload updates its settings. */
+    RetryBudget retryBudget() {
+        return retryBudget;
+    }
+
+    /** Limits warnings about retries the retry budget rejected to one per second across all connections. */
+    LogRateLimiter retryBudgetLog() {
+        return retryBudgetLog;
     }
 
     /** Returns the response deadlines of the exchanges on {@code loop}, created on first use, from any thread. */

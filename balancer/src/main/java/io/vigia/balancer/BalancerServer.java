@@ -84,7 +84,7 @@ public final class BalancerServer implements AutoCloseable {
 
     public BalancerServer(BalancerConfig config) {
         this.config = config;
-        this.metrics = new BalancerMetrics(backendIds(config));
+        this.metrics = new BalancerMetrics();
         this.monitor = new ErrorMonitor(config.recentErrors(), System::currentTimeMillis, metrics);
     }
 
@@ -200,6 +200,11 @@ public final class BalancerServer implements AutoCloseable {
     /** The configuration the server started with; a reload does not change it. */
     BalancerConfig config() {
         return config;
+    }
+
+    /** Returns the retry budget of the proxied requests; valid after {@link #start()}. */
+    RetryBudget retryBudget() {
+        return context.retryBudget();
     }
 
     /** The backend connection pools; valid after {@link #start()}. */
@@ -326,7 +331,7 @@ public final class BalancerServer implements AutoCloseable {
 
     private void bindAdmin(AdminEndpoints admin) throws BalancerStartException {
         InetSocketAddress address = new InetSocketAddress(config.adminHost(), config.adminPort());
-        adminServer = new AdminServer(admin, dashboard, reload);
+        adminServer = new AdminServer(admin, dashboard, reload, metrics::recordAdminError);
         ChannelFuture bind = address.isUnresolved() ? null
                 : adminServer.bind(group, transport.serverChannel(), address).awaitUninterruptibly();
         if (bind != null && bind.isSuccess()) {
@@ -397,14 +402,6 @@ public final class BalancerServer implements AutoCloseable {
         }
         return new OutlierDetector(backends, group.next(), config.ejectAfterFailures(), config.ejectBaseMillis(),
                 config.ejectMaxPercent());
-    }
-
-    private static List<String> backendIds(BalancerConfig config) {
-        List<String> ids = new ArrayList<>();
-        for (BackendAddress backend : config.backends()) {
-            ids.add(backend.id());
-        }
-        return ids;
     }
 
     private List<Backend> newBackends(long nowMillis) throws BalancerStartException {

@@ -25,13 +25,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Re-reads the configuration on SIGHUP or {@code POST /admin/reload} and applies what can change while
- * running: the backend list and weights, the health-check settings and the load-balancing algorithm.
+ * running: the backend list and weights, the health-check settings, the load-balancing algorithm and the
+ * retry settings.
  *
  * <p>Applying swaps the backend list whole. A backend whose address stays keeps its state, counters and
- * probe history. A new address gets a new backend, UP until its first probe fails. A removed backend stops
- * being selected and probed at once and its idle pooled connections are closed, while the requests it is
- * serving finish before their connections close. Other keys (listen and admin addresses, timeouts, pool,
- * limits, retry, recent-errors) need a restart. A reload that changes them lists them under
+ * probe history. A new address gets a new backend, UP until its first probe fails, with its own metric
+ * series, connection gauges and outlier ejection. A removed backend stops being selected, probed and
+ * listed at once. Its idle pooled connections are closed, and the requests it is serving finish before
+ * their connections close. Other keys (listen and admin addresses, timeouts, pool, limits,
+ * recent-errors) need a restart. A reload that changes them lists them under
  * {@code restart_required} and leaves them as they are. An invalid file changes nothing, and the reason is
  * logged at WARN and returned.
  *
@@ -112,6 +114,12 @@ final class ConfigReloader implements ConfigReload, AutoCloseable {
             server.backends().setSelector(next.loadBalancing().newSelector());
         }
         summary.put("load_balancing", next.loadBalancing().configName());
+        RetryBudget.Settings retry = RetryBudget.Settings.of(next);
+        boolean retryChanged = !retry.equals(server.retryBudget().settings());
+        if (retryChanged) {
+            server.retryBudget().update(retry);
+        }
+        summary.put("retry_changed", retryChanged);
         summary.set("restart_required", restartRequired(before, next));
         return summary;
     }
@@ -197,8 +205,6 @@ final class ConfigReloader implements ConfigReload, AutoCloseable {
         addIfChanged(keys, "timeouts.idle-ms", before.idleTimeoutMillis(), next.idleTimeoutMillis());
         addIfChanged(keys, "pool.max-idle-per-backend", before.poolMaxIdlePerBackend(), next.poolMaxIdlePerBackend());
         addIfChanged(keys, "recent-errors", before.recentErrors(), next.recentErrors());
-        addIfChanged(keys, "retry.enabled", before.retryEnabled(), next.retryEnabled());
-        addIfChanged(keys, "retry.budget-percent", before.retryBudgetPercent(), next.retryBudgetPercent());
         addIfChanged(keys, "limits.max-request-line-bytes", before.maxRequestLineBytes(), next.maxRequestLineBytes());
         addIfChanged(keys, "limits.max-header-bytes", before.maxHeaderBytes(), next.maxHeaderBytes());
         addIfChanged(keys, "limits.max-body-bytes", before.maxBodyBytes(), next.maxBodyBytes());

@@ -51,6 +51,9 @@ import org.slf4j.LoggerFactory;
  *       replay. Only bodies of up to {@link #MAX_REPLAY_BODY_BYTES} are kept for it, so a larger body that
  *       was partly sent is not replayed. Other methods are never replayed, because the backend may have
  *       acted on them.</li>
+ *   <li>Both kinds of retry need the {@link RetryBudget}'s consent. When it rejects one, or retries are turned
+ *       off, the client gets the error of the failed attempt: 502 {@code CONNECT_REFUSED}, 504
+ *       {@code CONNECT_TIMEOUT}, or the 502 of the closed connection.</li>
  *   <li>No backend left: 503 {@code NO_HEALTHY_BACKEND}. No response head within the response timeout: 504
  *       {@code RESPONSE_TIMEOUT}. Connection lost or invalid response before the head: 502.</li>
  *   <li>Failure after the head was relayed: the client connection is closed so the truncated body cannot
@@ -104,6 +107,10 @@ final class ProxyExchange extends ResponseDeadlines.Waiter {
     /** Backends that refused a connection or already received a replay; never chosen again. */
     private List<Backend> excluded;
     private StringBuilder connectFailures;
+    /** Whether the retry budget counts this exchange among the active requests. */
+    private boolean countedActive;
+    /** Whether this exchange holds one of the retries that the retry budget granted. */
+    private boolean holdsRetry;
 
     private boolean responseHeadSeen;
     private boolean interimResponse;
@@ -141,7 +148,14 @@ final class ProxyExchange extends ResponseDeadlines.Waiter {
 
     /** Chooses a backend and sends it the request head, or responds 503 at once when none is UP. */
     void start() {
-        selectAndAttempt(true);
+        balancer.retryBudget().requestStarted();
+        countedActive = true;
+        Backend first = balancer.backends().select();
+        if (first == null) {
+            respondNoBackend();
+            return;
+        }
+        attempt(first, true);
     }
 
     boolean isRequestComplete() {
@@ -259,25 +273,12 @@ final class ProxyExchange extends ResponseDeadlines.Waiter {
     /** Drops the backend connection, the held body and the response deadline without responding to the client. */
     void abandon() {
         responseDone = true;
+        leaveRetryBudget();
         heldClientHead = null;
         cancelResponseTimer();
         releaseHeldBody();
         releaseReplayBody();
         closeBackendChannel();
-    }
-
-    private void selectAndAttempt(boolean usePool) {
-        Backend next = excluded == null
-                ? balancer.backends().select()
-                : balancer.backends().select(excluded::contains);
-        if (next == null) {
-            respondNoBackend();
-            return;
-        }
-        if (excluded != null) {
-            balancer.recorder().retried(record, RetryReason.CONNECT_FAILED);
-        }
-        attempt(next, usePool);
     }
 
     private void attempt(Backend target, boolean usePool) {
@@ -314,18 +315,85 @@ final class ProxyExchange extends ResponseDeadlines.Waiter {
 
     private void onConnectFailed(Backend target, Throwable cause) {
         releaseInFlight();
-        String reason = cause instanceof ConnectTimeoutException
+        boolean timedOut = cause instanceof ConnectTimeoutException;
+        String reason = timedOut
                 ? "connect timed out after " + balancer.config().connectTimeoutMillis() + " ms"
                 : "connect failed: " + describe(cause);
         balancer.prober().markDown(target, reason);
         exclude(target);
+        addConnectFailure(target, reason);
+        Backend next = balancer.backends().select(excluded::contains);
+        if (next == null) {
+            respondNoBackend();
+            return;
+        }
+        if (!mayRetry(RetryReason.CONNECT_FAILED, target)) {
+            ErrorCause errorCause = timedOut ? ErrorCause.CONNECT_TIMEOUT : ErrorCause.CONNECT_REFUSED;
+            String prefix = timedOut ? "gateway timeout: " : "bad gateway: ";
+            respondError(errorCause, prefix + target.id() + " " + reason + ", and " + retryRejection(), target);
+            return;
+        }
+        balancer.recorder().retried(record, RetryReason.CONNECT_FAILED);
+        attempt(next, true);
+    }
+
+    private void addConnectFailure(Backend target, String reason) {
         if (connectFailures == null) {
             connectFailures = new StringBuilder();
         } else {
             connectFailures.append("; ");
         }
         connectFailures.append(target.id()).append(' ').append(reason);
-        selectAndAttempt(true);
+    }
+
+    /**
+     * Returns whether this exchange may retry after {@code failed} failed: it already holds a retry, or the
+     * retry budget grants one now. A rejection by the budget is counted and logged at most once a second.
+     * Retries that are turned off are neither counted nor logged.
+     */
+    private boolean mayRetry(RetryReason reason, Backend failed) {
+        if (holdsRetry) {
+            return true;
+        }
+        RetryBudget budget = balancer.retryBudget();
+        if (budget.tryStartRetry()) {
+            holdsRetry = true;
+            return true;
+        }
+        if (!budget.settings().enabled()) {
+            return false;
+        }
+        balancer.recorder().retryRejected(reason);
+        long suppressed = balancer.retryBudgetLog().tryAcquire();
+        if (suppressed >= 0) {
+            log.warn("{} retry budget exhausted, not retrying method={} uri={} backend={} reason={}"
+                    + " retries_in_flight={} limit={} active_requests={} suppressed={}", clientCtx.channel(), method,
+                    pathOf(uri), failed.id(), reason.label(), budget.activeRetries(), budget.limit(),
+                    budget.activeRequests(), suppressed);
+        }
+        return false;
+    }
+
+    /** Says why a retry did not happen, for the client's error message. */
+    private String retryRejection() {
+        RetryBudget budget = balancer.retryBudget();
+        if (!budget.settings().enabled()) {
+            return "retries are turned off";
+        }
+        return "the retry budget is exhausted (" + budget.activeRetries() + " retries in flight, limit "
+                + budget.limit() + ")";
+    }
+
+    /** Hands back what this exchange took from the retry budget, once it has responded or was dropped. */
+    private void leaveRetryBudget() {
+        if (holdsRetry) {
+            holdsRetry = false;
+            balancer.retryBudget().retryFinished();
+        }
+        if (countedActive) {
+            countedActive = false;
+            balancer.retryBudget().requestFinished();
+        }
     }
 
     private void attach(Channel channel, boolean reused) {
@@ -380,6 +448,11 @@ final class ProxyExchange extends ResponseDeadlines.Waiter {
         if (next == null) {
             respondError(cause, "bad gateway: " + detail + " before sending a response, and no backend is left"
                     + " to retry on", failed);
+            return;
+        }
+        if (!mayRetry(RetryReason.REUSED_CONNECTION_CLOSED, failed)) {
+            respondError(cause, "bad gateway: " + detail + " before sending a response, and " + retryRejection(),
+                    failed);
             return;
         }
 
@@ -499,6 +572,7 @@ final class ProxyExchange extends ResponseDeadlines.Waiter {
 
     private void finishResponse(LastHttpContent last) {
         responseDone = true;
+        leaveRetryBudget();
         record.addBodyBytes(last.content().readableBytes());
         backend.recordResponse(responseStatus);
         Channel channel = backendChannel;

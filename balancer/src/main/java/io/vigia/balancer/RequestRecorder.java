@@ -8,12 +8,11 @@ import io.vigia.balancer.metrics.BalancerMetrics;
 import io.vigia.balancer.metrics.RequestRecord;
 import io.vigia.balancer.metrics.RetryReason;
 import io.vigia.balancer.selection.Backend;
-import java.util.List;
 
 /**
  * Hands the outcome of each request to the metrics, the access log and the outlier detector, so the request
- * path calls one object at a few points: when a request head arrives, on each retry, and when the response
- * ends.
+ * path calls one object at a few points: when a request head arrives, on each retry or rejected retry, and
+ * when the response ends.
  *
  * <p>Proxied requests go to all three. Requests to the balancer's own endpoints go to the access log only, so
  * that scrapes and status checks do not count as proxied traffic. Errors reach the metrics separately,
@@ -34,7 +33,7 @@ final class RequestRecorder {
 
     /** Returns a recorder whose metrics no endpoint exposes and whose access log is off, for handler tests. */
     static RequestRecorder detached() {
-        return new RequestRecorder(new BalancerMetrics(List.of()), new AccessLog(false), null);
+        return new RequestRecorder(new BalancerMetrics(), new AccessLog(false), null);
     }
 
     BalancerMetrics metrics() {
@@ -55,6 +54,11 @@ final class RequestRecorder {
     void retried(RequestRecord request, RetryReason reason) {
         request.retried();
         metrics.recordRetry(reason);
+    }
+
+    /** Counts a retry of a request for {@code reason} that the retry budget rejected. */
+    void retryRejected(RetryReason reason) {
+        metrics.recordRetryBudgetExhausted(reason);
     }
 
     /**

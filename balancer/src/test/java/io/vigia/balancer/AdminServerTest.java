@@ -6,6 +6,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.vigia.core.testing.PrometheusText;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -121,6 +122,39 @@ class AdminServerTest {
             assertThat(response.status()).isEqualTo(200);
             assertThat(response.text()).isEqualTo("up 1\n");
         }
+    }
+
+    @Test
+    void adminErrorsAreCountedApartFromProxiedErrors() throws Exception {
+        int adminPort = startWithAdmin();
+
+        try (TestHttpClient client = new TestHttpClient(adminPort)) {
+            assertThat(client.get("/nothing-here").status()).isEqualTo(404);
+            assertThat(client.get("/admin/reload").status()).isEqualTo(405);
+            assertThat(client.request("POST", "/status", "").status()).isEqualTo(405);
+            assertThat(client.request("POST", "/admin/reload", "").status()).isEqualTo(409);
+        }
+        try (TestHttpClient client = new TestHttpClient(adminPort)) {
+            client.send("GET / NOT-HTTP\r\nHost: a\r\n\r\n");
+            assertThat(client.readResponse().status()).isEqualTo(400);
+        }
+        try (TestHttpClient client = new TestHttpClient(balancer.port())) {
+            assertThat(client.get("/status/503").status()).isEqualTo(503);
+        }
+
+        PrometheusText metrics;
+        try (TestHttpClient client = new TestHttpClient(adminPort)) {
+            metrics = PrometheusText.parse(client.get("/metrics").text());
+            assertThat(client.get("/errors/stats").json().path("total_errors").asLong()).isEqualTo(1);
+        }
+        assertThat(metrics.value("vigia_admin_errors_total", "bucket", "404_NOT_FOUND")).isEqualTo(1.0);
+        assertThat(metrics.value("vigia_admin_errors_total", "bucket", "405_METHOD_NOT_ALLOWED")).isEqualTo(2.0);
+        assertThat(metrics.value("vigia_admin_errors_total", "bucket", "409_CONFLICT")).isEqualTo(1.0);
+        assertThat(metrics.value("vigia_admin_errors_total", "bucket", "400_BAD_REQUEST")).isEqualTo(1.0);
+        assertThat(metrics.sum("vigia_errors_total")).isEqualTo(1.0);
+        assertThat(metrics.value("vigia_errors_total", "bucket", "503_SERVICE_UNAVAILABLE", "upstream", backend.id(),
+                "cause", "")).isEqualTo(1.0);
+        assertThat(balancer.monitor().totalErrors()).isEqualTo(1);
     }
 
     @Test

@@ -264,4 +264,38 @@ class BalancerCommandTest {
         assertThat(english.out()).contains("--max-body-bytes", "413", "--idle-timeout-ms", "60000");
         assertThat(spanish.out()).contains("--max-connections", "Conexiones de cliente abiertas a la vez");
     }
+
+    @Test
+    void retryOptionsSetTheBudget() {
+        BalancerConfig defaults = parse();
+        BalancerConfig config = parse("--no-retry", "--retry-budget-percent", "35", "--retry-min-concurrency", "0");
+
+        assertThat(defaults.retryEnabled()).isTrue();
+        assertThat(defaults.retryBudgetPercent()).isEqualTo(BalancerConfig.DEFAULT_RETRY_BUDGET_PERCENT);
+        assertThat(defaults.retryMinConcurrency()).isEqualTo(BalancerConfig.DEFAULT_RETRY_MIN_CONCURRENCY);
+        assertThat(config.retryEnabled()).isFalse();
+        assertThat(config.retryBudgetPercent()).isEqualTo(35);
+        assertThat(config.retryMinConcurrency()).isZero();
+    }
+
+    @Test
+    void invalidRetryBudgetExitsWith2() {
+        Run percent = run("--lang", "en", "--retry-budget-percent", "150");
+        Run minimum = run("--lang", "en", "--retry-min-concurrency", "-2");
+
+        assertThat(percent.exitCode()).isEqualTo(2);
+        assertThat(percent.err()).contains("--retry-budget-percent", "'150'", "0 to 100");
+        assertThat(minimum.exitCode()).isEqualTo(2);
+        assertThat(minimum.err()).contains("--retry-min-concurrency", "'-2'", "0 or more");
+    }
+
+    @Test
+    void helpListsRetryOptionsAndLoadBalancingDefault() {
+        Run english = run("--lang", "en", "--help");
+        Run spanish = run("--lang", "es", "--help");
+
+        assertThat(english.out()).contains("--no-retry", "--retry-budget-percent", "--retry-min-concurrency");
+        assertThat(english.out()).contains("Default: round-robin", "Longest request line accepted");
+        assertThat(spanish.out()).contains("--retry-min-concurrency", "poco tráfico");
+    }
 }

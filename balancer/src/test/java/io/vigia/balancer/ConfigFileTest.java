@@ -51,7 +51,9 @@ class ConfigFileTest {
         assertThat(config.probePath()).isEqualTo("/health");
         assertThat(config.idleTimeoutMillis()).isEqualTo(60_000);
         assertThat(config.loadBalancing()).isEqualTo(LoadBalancing.ROUND_ROBIN);
+        assertThat(config.retryEnabled()).isTrue();
         assertThat(config.retryBudgetPercent()).isEqualTo(20);
+        assertThat(config.retryMinConcurrency()).isEqualTo(3);
         assertThat(config.maxHeaderBytes()).isEqualTo(16_384);
     }
 
@@ -67,7 +69,7 @@ class ConfigFileTest {
                 timeouts: {connect-ms: 111, response-ms: 222, idle-ms: 0}
                 pool: {max-idle-per-backend: 0}
                 load-balancing: weighted-round-robin
-                retry: {enabled: false, budget-percent: 5}
+                retry: {enabled: false, budget-percent: 5, min-concurrency: 0}
                 recent-errors: 25
                 limits: {max-request-line-bytes: 1000, max-header-bytes: 2000, max-body-bytes: 3000}
                 """);
@@ -91,6 +93,7 @@ class ConfigFileTest {
         assertThat(config.loadBalancing()).isEqualTo(LoadBalancing.WEIGHTED_ROUND_ROBIN);
         assertThat(config.retryEnabled()).isFalse();
         assertThat(config.retryBudgetPercent()).isEqualTo(5);
+        assertThat(config.retryMinConcurrency()).isZero();
         assertThat(config.recentErrors()).isEqualTo(25);
         assertThat(config.maxRequestLineBytes()).isEqualTo(1000);
         assertThat(config.maxHeaderBytes()).isEqualTo(2000);
@@ -161,6 +164,7 @@ class ConfigFileTest {
                 new String[] {"backends: []\n", "backends", "''", "at least one backend"},
                 new String[] {"load-balancing: random\n", "load-balancing", "'random'", "least-outstanding"},
                 new String[] {"retry: {budget-percent: 101}\n", "retry.budget-percent", "'101'", "0 to 100"},
+                new String[] {"retry: {min-concurrency: -1}\n", "retry.min-concurrency", "'-1'", "0 or more"},
                 new String[] {"limits: {max-header-bytes: 0}\n", "limits.max-header-bytes", "'0'",
                     "greater than 0"});
         for (String[] testCase : cases) {

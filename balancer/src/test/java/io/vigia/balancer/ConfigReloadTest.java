@@ -145,6 +145,19 @@ class ConfigReloadTest {
     }
 
     @Test
+    void reloadAppliesRetrySettings() throws Exception {
+        Files.writeString(file, "backends: [{address: \"" + a.id() + "\"}]\n"
+                + "retry: {enabled: false, budget-percent: 50, min-concurrency: 0}\n");
+
+        TestHttpClient.Response reload = postReload();
+
+        assertThat(reload.status()).isEqualTo(200);
+        assertThat(reload.json().path("retry_changed").asBoolean()).isTrue();
+        assertThat(reload.json().path("restart_required").toString()).doesNotContain("retry");
+        assertThat(balancer.retryBudget().settings()).isEqualTo(new RetryBudget.Settings(false, 50, 0));
+    }
+
+    @Test
     void invalidReloadKeepsRunningConfiguration() throws Exception {
         Files.writeString(file, "backends: [{address: \"" + b.id() + "\", weight: 0}]\n");
 

@@ -42,8 +42,9 @@ import java.util.function.IntPredicate;
  *
  * <p>Paths: {@code /health} answers 200 or 503 after {@link #setHealthy}; {@code /echo} returns the
  * request (method, uri, headers, body) as JSON with some hop-by-hop headers added to the response;
- * {@code /status/NNN} answers status NNN; {@code /hang} never answers; {@code /slow?ms=N} answers after N
- * ms; {@code /truncate} sends a head announcing 100 bytes, sends 10 and closes; {@code /chunked} answers
+ * {@code /status/NNN} answers status NNN; {@code /hang} never answers; {@code /held} responds once the test
+ * calls {@link #releaseHeld}; {@code /slow?ms=N} answers after N ms; {@code /truncate} sends a head
+ * announcing 100 bytes, sends 10 and closes; {@code /chunked} answers
  * with a chunked body; {@code /big?bytes=N} sends N bytes of {@link #pattern}; {@code /count} answers
  * the length and {@link #checksum} of the request body; anything else answers {@code hello from HOST:PORT}. Every request and every
  * accepted connection is counted.
@@ -73,6 +74,9 @@ final class FakeBackend implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private volatile boolean healthy = true;
     private volatile IntPredicate dropWhen = requestNumber -> false;
+    /** Responses to {@code /held} requests, each to run once released; guarded by itself. */
+    private final List<Runnable> heldResponses = new java.util.ArrayList<>();
+    private boolean heldReleased;
 
     private FakeBackend() throws InterruptedException {
         group = Transports.best().newGroup(1, "fake-backend");
@@ -136,6 +140,24 @@ final class FakeBackend implements AutoCloseable {
      */
     void dropRequests(IntPredicate whichOnConnection) {
         dropWhen = whichOnConnection;
+    }
+
+    /** Number of {@code /held} requests waiting for {@link #releaseHeld}. */
+    int heldCount() {
+        synchronized (heldResponses) {
+            return heldResponses.size();
+        }
+    }
+
+    /** Answers every waiting {@code /held} request with 200, and from now on answers {@code /held} at once. */
+    void releaseHeld() {
+        List<Runnable> responses;
+        synchronized (heldResponses) {
+            heldReleased = true;
+            responses = List.copyOf(heldResponses);
+            heldResponses.clear();
+        }
+        responses.forEach(Runnable::run);
     }
 
     /** The byte at {@code position} of a {@code /big} body, and of the bodies tests upload. */
@@ -202,6 +224,8 @@ final class FakeBackend implements AutoCloseable {
                 send(ctx, text(HttpResponseStatus.valueOf(status), "status " + status + " from " + id()), keepAlive);
             } else if (path.equals("/hang")) {
                 return;
+            } else if (path.equals("/held")) {
+                hold(ctx, keepAlive);
             } else if (path.equals("/slow")) {
                 long delayMillis = Long.parseLong(query.parameters().get("ms").get(0));
                 ctx.executor().schedule(() -> send(ctx, text(HttpResponseStatus.OK, "slow from " + id()), keepAlive),
@@ -218,6 +242,18 @@ final class FakeBackend implements AutoCloseable {
             } else {
                 send(ctx, text(HttpResponseStatus.OK, "hello from " + id()), keepAlive);
             }
+        }
+
+        private void hold(ChannelHandlerContext ctx, boolean keepAlive) {
+            Runnable respond = () -> ctx.executor().execute(
+                    () -> send(ctx, text(HttpResponseStatus.OK, "held by " + id()), keepAlive));
+            synchronized (heldResponses) {
+                if (!heldReleased) {
+                    heldResponses.add(respond);
+                    return;
+                }
+            }
+            respond.run();
         }
 
         private FullHttpResponse echo(FullHttpRequest request) {

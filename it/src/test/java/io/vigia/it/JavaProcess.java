@@ -142,6 +142,36 @@ final class JavaProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends the process signal {@code name} (for example {@code HUP}) with {@code kill -NAME PID}, which POSIX
+     * systems provide, and waits for the command to finish. The process handles the signal asynchronously.
+     */
+    void signal(String name) {
+        if (!process.isAlive()) {
+            throw new AssertionError("cannot send SIG" + name + " to " + this + ": it has exited");
+        }
+        try {
+            Process command = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                    .redirectErrorStream(true)
+                    .start();
+            String output = new String(command.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!command.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                command.destroyForcibly();
+                throw new AssertionError("kill -" + name + " " + process.pid() + " did not finish within "
+                        + STOP_TIMEOUT);
+            }
+            if (command.exitValue() != 0) {
+                throw new AssertionError("kill -" + name + " " + process.pid() + " failed with status "
+                        + command.exitValue() + ": " + output);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run kill -" + name, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while sending SIG" + name + " to " + this, e);
+        }
+    }
+
     /** Kills the process at once (SIGKILL on Linux), as a crash would, and waits until it is gone. */
     void kill() {
         process.destroyForcibly();

@@ -16,13 +16,15 @@ import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
 
 /**
  * The optional admin listener: serves {@code /status}, {@code /errors/stats}, {@code /health}, the dashboard
  * at {@code /} and {@code /dashboard/**}, and {@code POST /admin/reload}, apart from the proxy port, which then
  * forwards those paths like any other.
  *
- * <p>It runs on the balancer's event loop group. {@link #addRoute} is the hook for further exact paths, for
+ * <p>Its own error responses are counted apart from the proxied traffic; see {@link AdminErrorCounter}. It
+ * runs on the balancer's event loop group. {@link #addRoute} is the hook for further exact paths, for
  * example {@code /metrics}; routes may be added from any thread, also after {@link #bind}.
  */
 public final class AdminServer {
@@ -30,18 +32,21 @@ public final class AdminServer {
     private final AdminEndpoints endpoints;
     private final Dashboard dashboard;
     private final ConfigReload reload;
+    private final AdminErrorCounter errorCounter;
     private final Map<String, Function<FullHttpRequest, FullHttpResponse>> extraRoutes = new ConcurrentHashMap<>();
     private final ChannelGroup adminChannels = new DefaultChannelGroup("vigia-admin", GlobalEventExecutor.INSTANCE);
     private Channel serverChannel;
 
     /**
-     * @param reload the action behind {@code POST /admin/reload}; {@code null} when there is no configuration
-     *               file, and the path then responds 409
+     * @param reload      the action behind {@code POST /admin/reload}; {@code null} when there is no
+     *                    configuration file, and the path then responds 409
+     * @param recordError receives the status of each error response the listener sends, on an event loop
      */
-    public AdminServer(AdminEndpoints endpoints, Dashboard dashboard, ConfigReload reload) {
+    public AdminServer(AdminEndpoints endpoints, Dashboard dashboard, ConfigReload reload, IntConsumer recordError) {
         this.endpoints = endpoints;
         this.dashboard = dashboard;
         this.reload = reload;
+        this.errorCounter = new AdminErrorCounter(recordError);
     }
 
     /**
@@ -61,7 +66,7 @@ public final class AdminServer {
                 .channel(channelClass)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new AdminServerInitializer(this, dashboard, adminChannels))
+                .childHandler(new AdminServerInitializer(this, dashboard, adminChannels, errorCounter))
                 .bind(address);
         serverChannel = bind.channel();
         return bind;

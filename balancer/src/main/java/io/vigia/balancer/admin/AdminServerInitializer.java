@@ -10,11 +10,13 @@ import io.vigia.balancer.dashboard.Dashboard;
 /**
  * Builds the pipeline of every admin connection:
  * <pre>
- *   HttpServerCodec  &lt;-&gt;  DashboardHandler (root)  &lt;-&gt;  HttpObjectAggregator  &lt;-&gt;  AdminServerHandler
+ *   HttpServerCodec  &lt;-&gt;  AdminErrorCounter  &lt;-&gt;  DashboardHandler (root)  &lt;-&gt;  HttpObjectAggregator
+ *                    &lt;-&gt;  AdminServerHandler
  * </pre>
  * The dashboard handler serves {@code /} and {@code /dashboard/**}; admin requests are small, so the rest
- * are aggregated. There is no error recorder: the error monitor counts proxied traffic, not mistyped admin
- * URLs. One shared instance serves the admin listener.
+ * are aggregated. There is no error recorder: the error monitor counts proxied traffic, and the
+ * {@link AdminErrorCounter} counts the admin listener's errors apart. One shared instance serves the admin
+ * listener.
  */
 final class AdminServerInitializer extends ChannelInitializer<Channel> {
 
@@ -24,11 +26,14 @@ final class AdminServerInitializer extends ChannelInitializer<Channel> {
     private final AdminServer server;
     private final Dashboard dashboard;
     private final ChannelGroup adminChannels;
+    private final AdminErrorCounter errorCounter;
 
-    AdminServerInitializer(AdminServer server, Dashboard dashboard, ChannelGroup adminChannels) {
+    AdminServerInitializer(AdminServer server, Dashboard dashboard, ChannelGroup adminChannels,
+                           AdminErrorCounter errorCounter) {
         this.server = server;
         this.dashboard = dashboard;
         this.adminChannels = adminChannels;
+        this.errorCounter = errorCounter;
     }
 
     @Override
@@ -36,6 +41,7 @@ final class AdminServerInitializer extends ChannelInitializer<Channel> {
         adminChannels.add(ch);
         ch.pipeline()
                 .addLast("codec", new HttpServerCodec())
+                .addLast("errors", errorCounter)
                 .addLast("dashboard", dashboard.newRootHandler())
                 .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES))
                 .addLast("admin", new AdminServerHandler(server));

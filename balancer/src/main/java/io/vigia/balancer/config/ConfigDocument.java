@@ -31,7 +31,7 @@ record ConfigDocument(Listen listen, Listen admin, List<BackendEntry> backends, 
     record Pool(Integer maxIdlePerBackend) {
     }
 
-    record Retry(Boolean enabled, Integer budgetPercent) {
+    record Retry(Boolean enabled, Integer budgetPercent, Integer minConcurrency) {
     }
 
     record Limits(Integer maxRequestLineBytes, Integer maxHeaderBytes, Long maxBodyBytes) {

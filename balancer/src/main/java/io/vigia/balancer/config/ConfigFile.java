@@ -61,6 +61,7 @@ public final class ConfigFile {
             Map.entry("--pool-max-idle-per-backend", "pool.max-idle-per-backend"),
             Map.entry("--load-balancing", "load-balancing"),
             Map.entry("--retry-budget-percent", "retry.budget-percent"),
+            Map.entry("--retry-min-concurrency", "retry.min-concurrency"),
             Map.entry("--recent-errors", "recent-errors"),
             Map.entry("--max-request-line-bytes", "limits.max-request-line-bytes"),
             Map.entry("--max-header-bytes", "limits.max-header-bytes"),
@@ -134,6 +135,7 @@ public final class ConfigFile {
         if (document.retry() != null) {
             set("--retry", document.retry().enabled(), builder::retryEnabled);
             set("--retry-budget-percent", document.retry().budgetPercent(), builder::retryBudgetPercent);
+            set("--retry-min-concurrency", document.retry().minConcurrency(), builder::retryMinConcurrency);
         }
         set("--recent-errors", document.recentErrors(), builder::recentErrors);
         applyLimits(builder, document.limits());

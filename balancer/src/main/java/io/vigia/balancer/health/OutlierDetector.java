@@ -4,6 +4,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.vigia.balancer.selection.Backend;
 import io.vigia.balancer.selection.BackendGroup;
 import io.vigia.balancer.selection.BackendState;
+import io.vigia.balancer.selection.PerBackend;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -18,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * refused connection is not counted here because the data path already takes the backend DOWN for it. The
  * {@code n}-th ejection of a backend lasts {@code n} times the base time, at most {@link #MAX_EJECTION_FACTOR}
  * times it. At most {@code maxEjectedPercent} of the backends, rounded down, are ejected at once, and the
- * last UP backend is never ejected, so a single backend is never ejected.
+ * last UP backend is never ejected, so a single backend is never ejected. The share is taken of the backend
+ * list at the time of the ejection, and a backend that a configuration reload adds is watched like the
+ * others from its first response.
  *
  * <p>While ejected, a backend's successful health probes do not bring it back, but failing probes take it
  * DOWN, after which the usual rise threshold applies. Counting is lock-free and runs on every event loop.
@@ -37,9 +40,8 @@ public final class OutlierDetector {
     private final EventExecutor timer;
     private final int consecutiveFailures;
     private final long baseEjectionMillis;
-    private final int maxEjected;
-    private final AtomicInteger[] failureRuns;
-    private final int[] ejections;
+    private final int maxEjectedPercent;
+    private final PerBackend<Outlier> outliers = new PerBackend<>(backend -> new Outlier());
     private long nextWarningNanos = System.nanoTime();
     private int warningsHeldBack;
 
@@ -55,12 +57,7 @@ public final class OutlierDetector {
         this.timer = timer;
         this.consecutiveFailures = consecutiveFailures;
         this.baseEjectionMillis = baseEjectionMillis;
-        this.maxEjected = backends.size() * maxEjectedPercent / 100;
-        this.failureRuns = new AtomicInteger[backends.size()];
-        for (int i = 0; i < failureRuns.length; i++) {
-            failureRuns[i] = new AtomicInteger();
-        }
-        this.ejections = new int[backends.size()];
+        this.maxEjectedPercent = maxEjectedPercent;
     }
 
     /** Returns whether ejection is on. */
@@ -73,11 +70,7 @@ public final class OutlierDetector {
         if (consecutiveFailures <= 0) {
             return;
         }
-        if (backend.index() >= failureRuns.length) {
-            // NOTE: backends added by a configuration reload are not ejected until the balancer restarts.
-            return;
-        }
-        AtomicInteger run = failureRuns[backend.index()];
+        AtomicInteger run = outliers.get(backend).failureRun;
         if (status < 500) {
             if (run.get() != 0) {
                 run.set(0);
@@ -95,18 +88,20 @@ public final class OutlierDetector {
     }
 
     private synchronized void maybeEject(Backend backend) {
-        int failures = failureRuns[backend.index()].getAndSet(0);
-        if (failures < consecutiveFailures || !backend.isUp()) {
-            // Another thread ejected it first, or it went DOWN meanwhile.
+        Outlier outlier = outliers.get(backend);
+        int failures = outlier.failureRun.getAndSet(0);
+        if (failures < consecutiveFailures || !backend.isUp() || backend.isRetired()) {
+            // Another thread ejected it first, it went DOWN meanwhile, or a reload removed it.
             return;
         }
         int ejected = countEjected();
+        int maxEjected = backends.size() * maxEjectedPercent / 100;
         if (ejected >= maxEjected || backends.healthy().size() <= 1) {
-            warnNotEjected(backend, failures, ejected);
+            warnNotEjected(backend, failures, ejected, maxEjected);
             return;
         }
 
-        int number = ++ejections[backend.index()];
+        int number = ++outlier.ejections;
         long durationMillis = ejectionMillis(number);
         if (backends.changeState(backend, BackendState.EJECTED, failures + " consecutive failed responses, "
                 + "ejected for " + durationMillis + " ms")) {
@@ -116,7 +111,7 @@ public final class OutlierDetector {
         }
     }
 
-    private void warnNotEjected(Backend backend, int failures, int ejected) {
+    private void warnNotEjected(Backend backend, int failures, int ejected, int maxEjected) {
         long now = System.nanoTime();
         if (now - nextWarningNanos < 0) {
             warningsHeldBack++;
@@ -130,7 +125,7 @@ public final class OutlierDetector {
     }
 
     private synchronized void restore(Backend backend, long durationMillis) {
-        failureRuns[backend.index()].set(0);
+        outliers.get(backend).failureRun.set(0);
         if (backend.state() == BackendState.EJECTED) {
             backends.changeState(backend, BackendState.UP, "ejection of " + durationMillis + " ms ended");
         }
@@ -144,5 +139,13 @@ public final class OutlierDetector {
             }
         }
         return count;
+    }
+
+    /** The failure run and the ejection count of one backend. */
+    private static final class Outlier {
+        /** Failed responses in a row; updated on every event loop. */
+        final AtomicInteger failureRun = new AtomicInteger();
+        /** Ejections so far; touched only under the detector's lock. */
+        int ejections;
     }
 }

@@ -12,15 +12,14 @@ import io.vigia.balancer.pool.ConnectionCounts;
 import io.vigia.balancer.selection.Backend;
 import io.vigia.balancer.selection.BackendGroup;
 import io.vigia.balancer.selection.BackendState;
+import io.vigia.balancer.selection.PerBackend;
 import io.vigia.core.ErrorBucket;
 import io.vigia.core.ErrorCause;
 import io.vigia.core.ErrorListener;
 import io.vigia.core.metrics.HttpLabels;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -33,6 +32,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *       so the counts match {@code /errors/stats}. {@code cause} is empty for an error relayed from a backend
  *       and names the failure for one the balancer made itself (for example {@code connect_refused}).</li>
  *   <li>{@code vigia_retries_total{reason}}: requests sent to another backend after a failed attempt.</li>
+ *   <li>{@code vigia_retry_budget_exhausted_total{reason}}: retries the retry budget rejected, each of which
+ *       left the client with the error of the failed attempt.</li>
+ *   <li>{@code vigia_admin_errors_total{bucket}}: error responses of the separate admin listener, which stay
+ *       out of {@code vigia_errors_total} and {@code /errors/stats}.</li>
  *   <li>{@code vigia_request_duration_seconds{upstream}} and {@code vigia_upstream_duration_seconds{upstream}}:
  *       classic histograms of the time from request head to response end, and of the last backend attempt.</li>
  *   <li>{@code vigia_backend_up{upstream}}, {@code vigia_backend_state_changes_total{upstream, state}} and
@@ -41,12 +44,18 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * {@code upstream} is a backend's {@code host:port}, or the empty string when no backend served the request
  * (a 503 without a healthy backend, a request that could not be parsed, a balancer endpoint).
  *
- * <p>Every label value comes from a bounded set: the configured backends, {@link HttpLabels}, the error
- * buckets 400 to 999 and {@link ErrorCause}. The data points of the hot path are looked up once and kept in
- * arrays indexed by upstream, method and status class. Recording a request is then a few array reads and
- * lock-free additions, without allocation once each combination has been seen. A combination gets its series
- * when it first happens, so {@code /metrics} lists no series that never counted anything, except the
- * histograms and state changes, which exist per backend from the start. Thread-safe.
+ * <p>A backend that a configuration reload adds gets its own series as it joins, like the backends
+ * configured at start. A backend that a reload removes leaves the gauges at once. Its counters and
+ * histograms keep their values, so that sums over backends still match {@code /errors/stats}, and the
+ * requests it was still serving are counted there as they finish.
+ *
+ * <p>Every label value comes from a bounded set: the backends configured or added by reloads,
+ * {@link HttpLabels}, the error buckets 400 to 999 and {@link ErrorCause}. The data points of the hot path
+ * are looked up once per backend and kept in arrays indexed by method and status class. Recording a request
+ * is then a few array reads and lock-free additions, without allocation once each combination has been seen.
+ * A combination gets its series when it first happens, so {@code /metrics} lists no series that never counted
+ * anything, except the histograms and state changes, which exist per backend from the moment it joins.
+ * Thread-safe.
  */
 public final class BalancerMetrics implements ErrorListener {
 
@@ -67,54 +76,50 @@ public final class BalancerMetrics implements ErrorListener {
     private static final double NANOS_PER_SECOND = TimeUnit.SECONDS.toNanos(1);
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
-    /** Slot 0 is {@link #NO_UPSTREAM}, slot {@code i + 1} is the backend with index {@code i}. */
-    private final List<String> upstreams;
-    private final Map<String, Integer> upstreamSlots = new HashMap<>();
 
     private final Counter requests;
-    private final AtomicReferenceArray<CounterDataPoint> requestPoints;
     private final Counter errors;
-    private final AtomicReferenceArray<CounterDataPoint> relayedErrorPoints;
-    private final AtomicReferenceArray<CounterDataPoint> causedErrorPoints;
-    private final CounterDataPoint[] retryPoints;
-    private final DistributionDataPoint[] requestDurations;
-    private final DistributionDataPoint[] upstreamDurations;
+    private final Histogram requestDurations;
+    private final Histogram upstreamDurations;
     private final Counter stateChanges;
-    private final CounterDataPoint[] stateChangePoints;
+    private final CounterDataPoint[] retryPoints;
+    private final CounterDataPoint[] rejectedRetryPoints;
+    private final Counter adminErrors;
+    private final AtomicReferenceArray<CounterDataPoint> adminErrorPoints =
+            new AtomicReferenceArray<>(ERROR_STATUSES);
 
-    /** Creates the metrics of a balancer over the backends {@code backendIds}, in configuration order. */
-    public BalancerMetrics(List<String> backendIds) {
-        List<String> slots = new ArrayList<>();
-        slots.add(NO_UPSTREAM);
-        slots.addAll(backendIds);
-        upstreams = List.copyOf(slots);
-        for (int slot = 0; slot < upstreams.size(); slot++) {
-            upstreamSlots.put(upstreams.get(slot), slot);
-        }
+    /** The series of requests that no backend served. */
+    private final UpstreamSeries noUpstream;
+    private final PerBackend<UpstreamSeries> seriesByBackend = new PerBackend<>(this::newSeries);
+    /** The series of each backend by id, for errors, which name their backend only by id. */
+    private final Map<String, UpstreamSeries> seriesById = new ConcurrentHashMap<>();
 
+    /** Creates the metrics of a balancer; {@link #bind} adds its backends. */
+    public BalancerMetrics() {
         requests = Counter.builder().name("vigia_requests_total")
                 .help("Responses to proxied requests, by backend, request method and status class.")
-                .labelNames("upstream", "method", "status_class").withoutExemplars().build();
-        requestPoints = new AtomicReferenceArray<>(upstreams.size() * METHODS * STATUS_CLASSES);
+                .labelNames("upstream", "method", "status_class").withoutExemplars().register(registry);
         errors = Counter.builder().name("vigia_errors_total")
                 .help("Error responses (status 400 or more) by error bucket, backend and, for errors the balancer "
                         + "made itself, cause.")
-                .labelNames("bucket", "upstream", "cause").withoutExemplars().build();
-        relayedErrorPoints = new AtomicReferenceArray<>(upstreams.size() * ERROR_STATUSES);
-        causedErrorPoints = new AtomicReferenceArray<>(upstreams.size() * CAUSES.length);
-        retryPoints = newRetryPoints();
-        requestDurations = newDurationPoints("vigia_request_duration_seconds",
+                .labelNames("bucket", "upstream", "cause").withoutExemplars().register(registry);
+        retryPoints = newReasonPoints("vigia_retries_total",
+                "Requests sent to another backend after a failed attempt, by reason.");
+        rejectedRetryPoints = newReasonPoints("vigia_retry_budget_exhausted_total",
+                "Retries the retry budget rejected, by reason; the client received the failed attempt's error.");
+        requestDurations = newHistogram("vigia_request_duration_seconds",
                 "Time from the request head to the end of the response, by backend.");
-        upstreamDurations = newDurationPoints("vigia_upstream_duration_seconds",
+        upstreamDurations = newHistogram("vigia_upstream_duration_seconds",
                 "Time from the start of the last backend attempt (pooled or new connection) to the end of the "
                         + "response, by backend.");
         stateChanges = Counter.builder().name("vigia_backend_state_changes_total")
                 .help("Backend state changes, by backend and the state entered.")
-                .labelNames("upstream", "state").withoutExemplars().build();
-        stateChangePoints = newStateChangePoints();
-        registry.register(requests);
-        registry.register(errors);
-        registry.register(stateChanges);
+                .labelNames("upstream", "state").withoutExemplars().register(registry);
+        adminErrors = Counter.builder().name("vigia_admin_errors_total")
+                .help("Error responses (status 400 or more) of the admin listener, by error bucket. They are not "
+                        + "part of vigia_errors_total.")
+                .labelNames("bucket").withoutExemplars().register(registry);
+        noUpstream = new UpstreamSeries(NO_UPSTREAM, false);
     }
 
     public PrometheusRegistry registry() {
@@ -122,10 +127,15 @@ public final class BalancerMetrics implements ErrorListener {
     }
 
     /**
-     * Registers the gauges that read the backends' state and connections at scrape time, and counts the
-     * group's state changes from now on. Called once, when the balancer starts.
+     * Gives every backend of {@code backends}, and each one a reload adds later, its series; registers the
+     * gauges that read the backends' state and connections at scrape time; and counts the group's state
+     * changes from now on. Called once, when the balancer starts.
      */
     public void bind(BackendGroup backends, ConnectionCounts connections) {
+        backends.addBackendAddedListener(this::addUpstream);
+        for (Backend backend : backends.all()) {
+            addUpstream(backend);
+        }
         GaugeWithCallback.builder().name("vigia_backend_up")
                 .help("1 when the backend is UP and receives traffic, 0 otherwise.")
                 .labelNames("upstream")
@@ -140,31 +150,18 @@ public final class BalancerMetrics implements ErrorListener {
                 .labelNames("upstream", "state")
                 .callback(callback -> {
                     for (Backend backend : backends.all()) {
-                        callback.call(connections.inUse(backend.index()), backend.id(), "in_use");
-                        callback.call(connections.idle(backend.index()), backend.id(), "idle");
+                        callback.call(connections.inUse(backend), backend.id(), "in_use");
+                        callback.call(connections.idle(backend), backend.id(), "idle");
                     }
                 })
                 .register(registry);
-        backends.addStateListener((backend, oldState, newState) -> {
-            int slot = slotOf(backend);
-            if (slot > 0) {
-                stateChangePoints[(slot - 1) * STATES.length + newState.ordinal()].inc();
-            }
-        });
+        backends.addStateListener((backend, oldState, newState) ->
+                seriesByBackend.get(backend).stateChangePoints[newState.ordinal()].inc());
     }
 
-    /**
-     * Returns the label slot of {@code backend}: its index plus one, or 0 ({@link #NO_UPSTREAM}) for none.
-     *
-     * <p>TODO: a backend that a configuration reload added after start has no slot of its own yet, so its
-     * requests and errors are counted under the empty upstream label until the balancer restarts.
-     */
-    private int slotOf(Backend backend) {
-        if (backend == null) {
-            return 0;
-        }
-        int slot = backend.index() + 1;
-        return slot < upstreams.size() ? slot : 0;
+    /** Creates the series of {@code backend}, unless it has them, so its errors count under its id. */
+    public void addUpstream(Backend backend) {
+        seriesByBackend.get(backend);
     }
 
     /**
@@ -176,26 +173,47 @@ public final class BalancerMetrics implements ErrorListener {
      * @param upstreamNanos time of the last backend attempt, or a negative value when no backend was tried
      */
     public void recordResponse(Backend upstream, HttpMethod method, int status, long totalNanos, long upstreamNanos) {
-        int slot = slotOf(upstream);
-        int index = (slot * METHODS + HttpLabels.methodIndex(method)) * STATUS_CLASSES
-                + HttpLabels.statusClassIndex(status);
-        CounterDataPoint point = requestPoints.get(index);
+        UpstreamSeries series = upstream == null ? noUpstream : seriesByBackend.get(upstream);
+        int methodIndex = HttpLabels.methodIndex(method);
+        int statusClassIndex = HttpLabels.statusClassIndex(status);
+        int index = methodIndex * STATUS_CLASSES + statusClassIndex;
+        CounterDataPoint point = series.requestPoints.get(index);
         if (point == null) {
-            point = requests.labelValues(upstreams.get(slot), HttpLabels.METHODS.get(HttpLabels.methodIndex(method)),
-                    HttpLabels.STATUS_CLASSES.get(HttpLabels.statusClassIndex(status)));
-            requestPoints.set(index, point);
+            point = requests.labelValues(series.upstream, HttpLabels.METHODS.get(methodIndex),
+                    HttpLabels.STATUS_CLASSES.get(statusClassIndex));
+            series.requestPoints.set(index, point);
         }
         point.inc();
 
-        requestDurations[slot].observe(totalNanos / NANOS_PER_SECOND);
+        series.requestDuration.observe(totalNanos / NANOS_PER_SECOND);
         if (upstreamNanos >= 0) {
-            upstreamDurations[slot].observe(upstreamNanos / NANOS_PER_SECOND);
+            series.upstreamDuration.observe(upstreamNanos / NANOS_PER_SECOND);
         }
     }
 
     /** Counts one retry. */
     public void recordRetry(RetryReason reason) {
         retryPoints[reason.ordinal()].inc();
+    }
+
+    /** Counts one retry that the retry budget rejected. */
+    public void recordRetryBudgetExhausted(RetryReason reason) {
+        rejectedRetryPoints[reason.ordinal()].inc();
+    }
+
+    /** Counts one error response of the admin listener; {@code status} below 400 is ignored. */
+    public void recordAdminError(int status) {
+        ErrorBucket bucket = ErrorBucket.of(status);
+        if (bucket == null) {
+            return;
+        }
+        int index = status - ErrorBucket.MIN_ERROR_STATUS;
+        CounterDataPoint point = adminErrorPoints.get(index);
+        if (point == null) {
+            point = adminErrors.labelValues(bucket.name());
+            adminErrorPoints.set(index, point);
+        }
+        point.inc();
     }
 
     /** Counts one error that the balancer's error monitor recorded. */
@@ -205,63 +223,78 @@ public final class BalancerMetrics implements ErrorListener {
         if (bucket == null) {
             return;
         }
-        Integer known = upstream == null ? null : upstreamSlots.get(upstream);
-        int slot = known == null ? 0 : known;
+        UpstreamSeries known = upstream == null ? null : seriesById.get(upstream);
+        UpstreamSeries series = known == null ? noUpstream : known;
         if (cause == null) {
-            int index = slot * ERROR_STATUSES + status - ErrorBucket.MIN_ERROR_STATUS;
-            CounterDataPoint point = relayedErrorPoints.get(index);
+            int index = status - ErrorBucket.MIN_ERROR_STATUS;
+            CounterDataPoint point = series.relayedErrorPoints.get(index);
             if (point == null) {
                 // labelValues returns the same child for the same labels, so a race only repeats the lookup.
-                point = errors.labelValues(bucket.name(), upstreams.get(slot), "");
-                relayedErrorPoints.set(index, point);
+                point = errors.labelValues(bucket.name(), series.upstream, "");
+                series.relayedErrorPoints.set(index, point);
             }
             point.inc();
         } else if (cause.status() == status) {
-            int index = slot * CAUSES.length + cause.ordinal();
-            CounterDataPoint point = causedErrorPoints.get(index);
+            CounterDataPoint point = series.causedErrorPoints.get(cause.ordinal());
             if (point == null) {
-                point = errors.labelValues(bucket.name(), upstreams.get(slot), cause.jsonName());
-                causedErrorPoints.set(index, point);
+                point = errors.labelValues(bucket.name(), series.upstream, cause.jsonName());
+                series.causedErrorPoints.set(cause.ordinal(), point);
             }
             point.inc();
         } else {
             // A cause sent with another status than its own: rare enough to look the series up each time.
-            errors.labelValues(bucket.name(), upstreams.get(slot), cause.jsonName()).inc();
+            errors.labelValues(bucket.name(), series.upstream, cause.jsonName()).inc();
         }
     }
 
-    private CounterDataPoint[] newRetryPoints() {
-        Counter retries = Counter.builder().name("vigia_retries_total")
-                .help("Requests sent to another backend after a failed attempt, by reason.")
+    private UpstreamSeries newSeries(Backend backend) {
+        UpstreamSeries series = new UpstreamSeries(backend.id(), true);
+        seriesById.put(backend.id(), series);
+        return series;
+    }
+
+    private CounterDataPoint[] newReasonPoints(String name, String help) {
+        Counter counter = Counter.builder().name(name).help(help)
                 .labelNames("reason").withoutExemplars().register(registry);
         RetryReason[] reasons = RetryReason.values();
         CounterDataPoint[] points = new CounterDataPoint[reasons.length];
         for (RetryReason reason : reasons) {
-            points[reason.ordinal()] = retries.labelValues(reason.label());
+            points[reason.ordinal()] = counter.labelValues(reason.label());
         }
         return points;
     }
 
-    private DistributionDataPoint[] newDurationPoints(String name, String help) {
-        Histogram histogram = Histogram.builder().name(name).help(help).unit(Unit.SECONDS)
+    private Histogram newHistogram(String name, String help) {
+        return Histogram.builder().name(name).help(help).unit(Unit.SECONDS)
                 .labelNames("upstream").classicOnly().classicUpperBounds(DURATION_BUCKETS_SECONDS)
                 .withoutExemplars().register(registry);
-        DistributionDataPoint[] points = new DistributionDataPoint[upstreams.size()];
-        for (int slot = 0; slot < upstreams.size(); slot++) {
-            points[slot] = histogram.labelValues(upstreams.get(slot));
-        }
-        return points;
     }
 
-    private CounterDataPoint[] newStateChangePoints() {
-        int backends = upstreams.size() - 1;
-        CounterDataPoint[] points = new CounterDataPoint[backends * STATES.length];
-        for (int i = 0; i < backends; i++) {
-            for (BackendState state : STATES) {
-                points[i * STATES.length + state.ordinal()] = stateChanges.labelValues(upstreams.get(i + 1),
-                        state.name().toLowerCase(Locale.ROOT));
+    /**
+     * The data points of one {@code upstream} label value. The histograms and state changes exist from the
+     * start; the other points are looked up when their combination first happens.
+     */
+    private final class UpstreamSeries {
+        final String upstream;
+        final AtomicReferenceArray<CounterDataPoint> requestPoints =
+                new AtomicReferenceArray<>(METHODS * STATUS_CLASSES);
+        final AtomicReferenceArray<CounterDataPoint> relayedErrorPoints = new AtomicReferenceArray<>(ERROR_STATUSES);
+        final AtomicReferenceArray<CounterDataPoint> causedErrorPoints = new AtomicReferenceArray<>(CAUSES.length);
+        final DistributionDataPoint requestDuration;
+        final DistributionDataPoint upstreamDuration;
+        /** Indexed by {@link BackendState#ordinal()}; empty for {@link #NO_UPSTREAM}. */
+        final CounterDataPoint[] stateChangePoints;
+
+        UpstreamSeries(String upstream, boolean backend) {
+            this.upstream = upstream;
+            // The same label values return the same children, so a backend that a reload removes and adds
+            // again continues its earlier series.
+            this.requestDuration = requestDurations.labelValues(upstream);
+            this.upstreamDuration = upstreamDurations.labelValues(upstream);
+            this.stateChangePoints = new CounterDataPoint[backend ? STATES.length : 0];
+            for (int i = 0; i < stateChangePoints.length; i++) {
+                stateChangePoints[i] = stateChanges.labelValues(upstream, STATES[i].name().toLowerCase(Locale.ROOT));
             }
         }
-        return points;
     }
 }

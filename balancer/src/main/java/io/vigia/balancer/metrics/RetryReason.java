@@ -9,7 +9,10 @@ import java.util.Locale;
 public enum RetryReason {
     /** The connection to the chosen backend was refused or timed out, so nothing had been sent yet. */
     CONNECT_FAILED,
-    /** A reused keep-alive connection closed before any response byte, and the GET or HEAD was sent again. */
+    /**
+     * A connection closed before any response byte, and the idempotent request was sent again. On a reused
+     * keep-alive connection this is usually the backend closing it as idle just as the request left.
+     */
     REUSED_CONNECTION_CLOSED;
 
     /** Returns the label value, for example {@code connect_failed}. */

@@ -33,7 +33,7 @@ public final class ConnectionPools {
         this.template = template;
         this.backendCount = backendCount;
         this.maxIdlePerBackend = maxIdlePerBackend;
-        this.counts = new ConnectionCounts(backendCount);
+        this.counts = new ConnectionCounts();
     }
 
     /** Open and idle connections per backend across every loop. */

@@ -44,9 +44,10 @@ public final class LoopConnectionPool {
     /** Takes the most recently released open connection to {@code backend}, or returns {@code null}. */
     public Channel pollIdle(Backend backend) {
         ArrayDeque<Channel> idle = idleFor(backend);
+        ConnectionCounts.Counters backendCounts = counts.of(backend);
         Channel channel;
         while ((channel = idle.pollFirst()) != null) {
-            counts.idleRemoved(backend.index());
+            backendCounts.idleRemoved();
             if (channel.isActive()) {
                 return channel;
             }
@@ -61,17 +62,17 @@ public final class LoopConnectionPool {
     public ChannelFuture connect(Backend backend) {
         ChannelFuture future = bootstrap.connect(backend.address());
         Channel channel = future.channel();
-        int index = backend.index();
+        ConnectionCounts.Counters backendCounts = counts.of(backend);
         ArrayDeque<Channel> idle = idleFor(backend);
         channel.closeFuture().addListener(closed -> {
             if (idle.remove(channel)) {
-                counts.idleRemoved(index);
+                backendCounts.idleRemoved();
             }
         });
         future.addListener(connected -> {
             if (connected.isSuccess()) {
-                counts.opened(index);
-                channel.closeFuture().addListener(closed -> counts.closed(index));
+                backendCounts.opened();
+                channel.closeFuture().addListener(closed -> backendCounts.closed());
             }
         });
         return future;
@@ -92,7 +93,7 @@ public final class LoopConnectionPool {
         }
         channel.config().setAutoRead(true);
         idle.addFirst(channel);
-        counts.idleAdded(backend.index());
+        counts.of(backend).idleAdded();
     }
 
     /** Number of idle connections to {@code backend} on this loop. */
@@ -107,9 +108,10 @@ public final class LoopConnectionPool {
         if (idle == null) {
             return;
         }
+        ConnectionCounts.Counters backendCounts = counts.of(backend);
         Channel channel;
         while ((channel = idle.pollFirst()) != null) {
-            counts.idleRemoved(backend.index());
+            backendCounts.idleRemoved();
             channel.close();
         }
     }

@@ -28,12 +28,20 @@ public final class BackendGroup {
         void onStateChange(Backend backend, BackendState oldState, BackendState newState);
     }
 
+    /** Hears of each backend that {@link #replaceBackends} adds, for example to give it metric series. */
+    @FunctionalInterface
+    public interface BackendAddedListener {
+        /** Called under the group's lock for a new backend, before any request can select it. */
+        void onAdded(Backend backend);
+    }
+
     private static final Logger log = LoggerFactory.getLogger(BackendGroup.class);
 
     private volatile List<Backend> all;
     private final RoundRobinSelector<Backend> healthy = new RoundRobinSelector<>();
     private final LongSupplier clockMillis;
     private final List<StateListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<BackendAddedListener> addedListeners = new CopyOnWriteArrayList<>();
     private volatile BackendSelector selector;
 
     /** Creates a group over {@code backends}, whose indexes must be 0, 1, 2... in list order. */
@@ -52,6 +60,11 @@ public final class BackendGroup {
     /** Adds {@code listener}, which is told of every state change made from now on. */
     public void addStateListener(StateListener listener) {
         listeners.add(listener);
+    }
+
+    /** Adds {@code listener}, called for each backend that a later {@link #replaceBackends} adds. */
+    public void addBackendAddedListener(BackendAddedListener listener) {
+        addedListeners.add(listener);
     }
 
     /** Every backend in configuration order. */
@@ -87,9 +100,17 @@ public final class BackendGroup {
 
     /**
      * Replaces the backend list, for a configuration reload. Backends kept from the old list keep their
-     * state and counters; backends missing from {@code backends} are marked retired and returned.
+     * state and counters; backends missing from {@code backends} are marked retired and returned. Each
+     * {@link BackendAddedListener} hears of the new backends before the new list is published.
      */
     public synchronized List<Backend> replaceBackends(List<Backend> backends) {
+        for (Backend backend : backends) {
+            if (!all.contains(backend)) {
+                for (BackendAddedListener listener : addedListeners) {
+                    listener.onAdded(backend);
+                }
+            }
+        }
         List<Backend> removed = new ArrayList<>();
         for (Backend old : all) {
             if (!backends.contains(old)) {

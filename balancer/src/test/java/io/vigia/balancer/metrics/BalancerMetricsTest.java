@@ -11,14 +11,17 @@ import io.vigia.core.testing.PrometheusText;
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class BalancerMetricsTest {
 
     private final Backend backend = new Backend(0, "127.0.0.1", 5001, new InetSocketAddress("127.0.0.1", 5001),
             BackendState.UP, 0);
-    private final BalancerMetrics metrics = new BalancerMetrics(List.of(backend.id()));
+    private final BalancerMetrics metrics = new BalancerMetrics();
+
+    BalancerMetricsTest() {
+        metrics.addUpstream(backend);
+    }
 
     @Test
     void recordingAllocatesNothingOnceWarm() {

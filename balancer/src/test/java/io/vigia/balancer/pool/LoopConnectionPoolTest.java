@@ -15,7 +15,7 @@ class LoopConnectionPoolTest {
             BackendState.UP, 0);
 
     private LoopConnectionPool newPool(EmbeddedChannel loopOwner, int maxIdle) {
-        return new LoopConnectionPool(loopOwner.eventLoop(), new Bootstrap(), 1, maxIdle, new ConnectionCounts(1));
+        return new LoopConnectionPool(loopOwner.eventLoop(), new Bootstrap(), 1, maxIdle, new ConnectionCounts());
     }
 
     @Test
