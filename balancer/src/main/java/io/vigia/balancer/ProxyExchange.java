@@ -364,7 +364,7 @@ final class ProxyExchange extends ResponseDeadlines.Waiter {
             return false;
         }
         balancer.recorder().retryRejected(reason);
-        long suppressed = balancer.retryBudgetLog().tryAcquire();
+        long suppressed = balancer.retryBudgetLog().tryAcquire(reason);
         if (suppressed >= 0) {
             log.warn("{} retry budget exhausted, not retrying method={} uri={} backend={} reason={}"
                     + " retries_in_flight={} limit={} active_requests={} suppressed={}", clientCtx.channel(), method,
