@@ -335,8 +335,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void drainPending() {
+        boolean dispatched = false;
         while (pendingMessages != null && !pendingMessages.isEmpty() && !closing && !waitsForResponse()) {
             dispatch(pendingMessages.poll());
+            dispatched = true;
+        }
+        // Outside a read no channelReadComplete follows, so what the dispatched messages wrote is flushed here.
+        if (dispatched && exchange != null) {
+            exchange.flushBackend();
         }
     }
 
