@@ -22,6 +22,7 @@ import io.vigia.balancer.pool.LoopConnectionPool;
 import io.vigia.core.ErrorCause;
 import io.vigia.core.http.ErrorResponse;
 import io.vigia.core.http.HttpResponses;
+import io.vigia.core.http.LingeringClose;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -46,8 +47,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A request that the codec, {@link RequestHeadScanner} or {@link RequestValidator} marks as failed gets the
  * JSON error that {@link RequestRejectedException#of} chooses (400, 408, 413, 414, 431 or 505) and the connection
- * is closed. A read-idle event closes the connection unless a request is in progress. All state is
- * per connection and touched only on the connection's event loop. Every message that {@code channelRead}
+ * is closed with a {@link LingeringClose}, since the client may still be sending the request. A read-idle event
+ * closes the connection unless a request is in progress. All state is per connection and touched only on the
+ * connection's event loop. Every message that {@code channelRead}
  * receives is dispatched, queued (and released in {@link #channelInactive} if never dispatched) or released.
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
@@ -172,7 +174,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         lastResponseWrite = written;
         if (!keepAlive) {
             exchange = null;
-            closeAfter(written);
+            if (finished.isRequestComplete()) {
+                closeAfter(written);
+            } else {
+                lingerAfter(written);
+            }
             return;
         }
         if (finished.isRequestComplete()) {
@@ -323,7 +329,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ProxyHeaders.setConnection(response.headers(), false, false);
         balancer.recorder().rejected(balancer.recorder().newUnparsedRecord(clientIp), response.status().code(),
                 response.content().readableBytes());
-        closeAfter(ctx.writeAndFlush(response));
+        lingerAfter(ctx.writeAndFlush(response));
     }
 
     private void enqueue(HttpObject msg) {
@@ -354,6 +360,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         while ((msg = pendingMessages.poll()) != null) {
             ReferenceCountUtil.release(msg);
         }
+    }
+
+    /** Closes the connection once {@code written} completes, draining what the client still sends meanwhile. */
+    private void lingerAfter(ChannelFuture written) {
+        closing = true;
+        releasePending();
+        LingeringClose.closeAfter(written);
     }
 
     private void closeAfter(ChannelFuture written) {
