@@ -21,6 +21,7 @@ import io.vigia.balancer.metrics.RequestRecord;
 import io.vigia.balancer.pool.LoopConnectionPool;
 import io.vigia.core.ErrorCause;
 import io.vigia.core.http.ErrorResponse;
+import io.vigia.core.http.ExpectContinue;
 import io.vigia.core.http.HttpResponses;
 import io.vigia.core.http.LingeringClose;
 import java.io.IOException;
@@ -257,9 +258,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private void onRequestHead(HttpRequest request) {
         AdminEndpoints.Route route = balancer.servesAdminPaths() ? AdminEndpoints.route(request.uri()) : null;
         if (route != null) {
+            adminRecord = balancer.recorder().newRecord(clientIp, request);
+            if (rejectedExpectation(request, route)) {
+                return;
+            }
             adminRequest = request;
             adminRoute = route;
-            adminRecord = balancer.recorder().newRecord(clientIp, request);
             return;
         }
         exchange = new ProxyExchange(this, ctx, balancer, pool, deadlines, request, clientIp);
@@ -283,6 +287,35 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         content.release();
+    }
+
+    /**
+     * Handles the {@code Expect} header of a request to a local endpoint before its body: a 417 for an
+     * unsupported expectation, the final rejection without {@code 100 Continue} when the endpoint would reject
+     * the request anyway, else {@code 100 Continue} when the client waits for one. Returns true when the request
+     * got its final response here; the connection then closes, since the client may never send the body.
+     */
+    private boolean rejectedExpectation(HttpRequest request, AdminEndpoints.Route route) {
+        FullHttpResponse rejection = null;
+        if (ExpectContinue.hasUnsupportedExpectation(request)) {
+            rejection = ExpectContinue.expectationFailed(request);
+        } else if (ExpectContinue.awaitsContinue(request)) {
+            rejection = balancer.admin().reject(route, request);
+            if (rejection == null) {
+                ctx.writeAndFlush(ExpectContinue.continueResponse());
+                return false;
+            }
+        }
+        if (rejection == null) {
+            return false;
+        }
+
+        balancer.recorder().answeredLocally(adminRecord, rejection.status().code(),
+                rejection.content().readableBytes());
+        adminRecord = null;
+        ProxyHeaders.setConnection(rejection.headers(), false, false);
+        lingerAfter(ctx.writeAndFlush(rejection));
+        return true;
     }
 
     private void respondAdmin() {
