@@ -52,15 +52,6 @@ final class AdminExpectationHandler extends ChannelInboundHandlerAdapter {
         LingeringClose.closeAfter(ctx.writeAndFlush(rejection));
     }
 
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        // The aggregator behind never saw what was released here, and it reads on demand only while it waits.
-        if (closing && !ctx.channel().config().isAutoRead()) {
-            ctx.read();
-        }
-        ctx.fireChannelReadComplete();
-    }
-
     /** Returns the final response to send in place of {@code 100 Continue}, or null to pass the request on. */
     private FullHttpResponse rejectExpectation(HttpRequest request) {
         if (request instanceof LastHttpContent || request.decoderResult().isFailure()) {
