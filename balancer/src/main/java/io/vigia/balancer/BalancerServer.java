@@ -187,6 +187,11 @@ public final class BalancerServer implements AutoCloseable {
         return monitor;
     }
 
+    /** Client connections open now on the proxy port, including those that linger before closing. */
+    int openClientConnections() {
+        return clientChannels.size();
+    }
+
     /** Returns the metrics that {@code GET /metrics} exposes. */
     public BalancerMetrics metrics() {
         return metrics;

@@ -21,7 +21,9 @@ import io.vigia.balancer.metrics.RequestRecord;
 import io.vigia.balancer.pool.LoopConnectionPool;
 import io.vigia.core.ErrorCause;
 import io.vigia.core.http.ErrorResponse;
+import io.vigia.core.http.ExpectContinue;
 import io.vigia.core.http.HttpResponses;
+import io.vigia.core.http.LingeringClose;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -46,8 +48,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A request that the codec, {@link RequestHeadScanner} or {@link RequestValidator} marks as failed gets the
  * JSON error that {@link RequestRejectedException#of} chooses (400, 408, 413, 414, 431 or 505) and the connection
- * is closed. A read-idle event closes the connection unless a request is in progress. All state is
- * per connection and touched only on the connection's event loop. Every message that {@code channelRead}
+ * is closed with a {@link LingeringClose}, since the client may still be sending the request. A read-idle event
+ * closes the connection unless a request is in progress. All state is per connection and touched only on the
+ * connection's event loop. Every message that {@code channelRead}
  * receives is dispatched, queued (and released in {@link #channelInactive} if never dispatched) or released.
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
@@ -172,7 +175,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         lastResponseWrite = written;
         if (!keepAlive) {
             exchange = null;
-            closeAfter(written);
+            if (finished.isRequestComplete()) {
+                closeAfter(written);
+            } else {
+                lingerAfter(written);
+            }
             return;
         }
         if (finished.isRequestComplete()) {
@@ -251,9 +258,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private void onRequestHead(HttpRequest request) {
         AdminEndpoints.Route route = balancer.servesAdminPaths() ? AdminEndpoints.route(request.uri()) : null;
         if (route != null) {
+            adminRecord = balancer.recorder().newRecord(clientIp, request);
+            if (rejectedExpectation(request, route)) {
+                return;
+            }
             adminRequest = request;
             adminRoute = route;
-            adminRecord = balancer.recorder().newRecord(clientIp, request);
             return;
         }
         exchange = new ProxyExchange(this, ctx, balancer, pool, deadlines, request, clientIp);
@@ -277,6 +287,35 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         content.release();
+    }
+
+    /**
+     * Handles the {@code Expect} header of a request to a local endpoint before its body: a 417 for an
+     * unsupported expectation, the final rejection without {@code 100 Continue} when the endpoint would reject
+     * the request anyway, else {@code 100 Continue} when the client waits for one. Returns true when the request
+     * got its final response here; the connection then closes, since the client may never send the body.
+     */
+    private boolean rejectedExpectation(HttpRequest request, AdminEndpoints.Route route) {
+        FullHttpResponse rejection = null;
+        if (ExpectContinue.hasUnsupportedExpectation(request)) {
+            rejection = ExpectContinue.expectationFailed(request);
+        } else if (ExpectContinue.awaitsContinue(request)) {
+            rejection = balancer.admin().reject(route, request);
+            if (rejection == null) {
+                ctx.writeAndFlush(ExpectContinue.continueResponse());
+                return false;
+            }
+        }
+        if (rejection == null) {
+            return false;
+        }
+
+        balancer.recorder().answeredLocally(adminRecord, rejection.status().code(),
+                rejection.content().readableBytes());
+        adminRecord = null;
+        ProxyHeaders.setConnection(rejection.headers(), false, false);
+        lingerAfter(ctx.writeAndFlush(rejection));
+        return true;
     }
 
     private void respondAdmin() {
@@ -323,7 +362,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ProxyHeaders.setConnection(response.headers(), false, false);
         balancer.recorder().rejected(balancer.recorder().newUnparsedRecord(clientIp), response.status().code(),
                 response.content().readableBytes());
-        closeAfter(ctx.writeAndFlush(response));
+        lingerAfter(ctx.writeAndFlush(response));
     }
 
     private void enqueue(HttpObject msg) {
@@ -335,8 +374,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void drainPending() {
+        boolean dispatched = false;
         while (pendingMessages != null && !pendingMessages.isEmpty() && !closing && !waitsForResponse()) {
             dispatch(pendingMessages.poll());
+            dispatched = true;
+        }
+        // Outside a read no channelReadComplete follows, so what the dispatched messages wrote is flushed here.
+        if (dispatched && exchange != null) {
+            exchange.flushBackend();
         }
     }
 
@@ -348,6 +393,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         while ((msg = pendingMessages.poll()) != null) {
             ReferenceCountUtil.release(msg);
         }
+    }
+
+    /** Closes the connection once {@code written} completes, draining what the client still sends meanwhile. */
+    private void lingerAfter(ChannelFuture written) {
+        closing = true;
+        releasePending();
+        LingeringClose.closeAfter(written);
     }
 
     private void closeAfter(ChannelFuture written) {

@@ -1,12 +1,15 @@
 package io.vigia.balancer;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.PrematureChannelClosureException;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -45,9 +48,9 @@ import org.slf4j.LoggerFactory;
  *       request goes to the next healthy backend. Nothing was sent, so this holds for every method.</li>
  *   <li>A connection that closes before any response byte is either the race of a backend closing an
  *       idle keep-alive connection or a backend going away. A request with an idempotent method (GET,
- *       HEAD, PUT, DELETE, OPTIONS, TRACE; RFC 9110 section 9.2.2) is sent again, body included, on a new
- *       connection, to the next healthy backend in turn. The failed backend is chosen again only when its
- *       reused connection failed and no other backend is left. Each backend receives at most one such
+ *       HEAD, PUT, DELETE, OPTIONS, TRACE; RFC 9110 section 9.2.2) is sent again as a whole message, head
+ *       and body, on a new connection, to the next healthy backend in turn. The failed backend is chosen
+ *       again only when its reused connection failed and no other backend is left. Each backend receives at most one such
  *       replay. Only bodies of up to {@link #MAX_REPLAY_BODY_BYTES} are kept for it, so a larger body that
  *       was partly sent is not replayed. Other methods are never replayed, because the backend may have
  *       acted on them.</li>
@@ -63,8 +66,12 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: the client connection, the backend connection and the response deadline all run on one
  * event loop, so no field needs synchronization. Buffer ownership: request content is either written to
  * the backend, held in {@code heldBody} until a connection is ready, or released. Retained duplicates of
- * what went over a reused connection stay in {@code replayBody} until the response head arrives or the
+ * the body of an idempotent request stay in {@code replayBody} until the response head arrives or the
  * exchange ends. Response content is written to the client or released.
+ *
+ * <p>A request without a body ({@code Content-Length} and {@code Transfer-Encoding} absent) goes to the
+ * backend as one {@code FullHttpRequest}, written and flushed once, instead of a head and an empty last
+ * part. Netty's decoder emits that empty part right after the head, so the head waits for it unwritten.
  */
 final class ProxyExchange extends ResponseDeadlines.Waiter {
 
@@ -87,6 +94,8 @@ final class ProxyExchange extends ResponseDeadlines.Waiter {
     private final boolean clientHttp10;
     private final boolean clientKeepAlive;
     private final boolean hostMissing;
+    /** Whether the request announces no body, so that the decoder emits its empty last part right after the head. */
+    private final boolean bodylessRequest;
     private final RequestRecord record;
     private final boolean expectsContinue;
 
@@ -102,6 +111,8 @@ final class ProxyExchange extends ResponseDeadlines.Waiter {
     private Channel backendChannel;
     private BackendHandler backendHandler;
     private boolean reusedConnection;
+    /** Set while the head of a bodyless request waits, unwritten, for its empty last part. */
+    private boolean requestHeadHeld;
     /** The backend whose in-flight count includes this exchange, or null. */
     private Backend inFlightOn;
     /** Backends that refused a connection or already received a replay; never chosen again. */
@@ -141,6 +152,8 @@ final class ProxyExchange extends ResponseDeadlines.Waiter {
         this.clientHttp10 = HttpVersion.HTTP_1_0.equals(request.protocolVersion());
         this.clientKeepAlive = ProxyHeaders.isKeepAlive(request);
         this.expectsContinue = HttpUtil.is100ContinueExpected(request);
+        this.bodylessRequest = !HttpUtil.isTransferEncodingChunked(request)
+                && !request.headers().contains(HttpHeaderNames.CONTENT_LENGTH);
         this.backendRequest = ProxyHeaders.toBackendRequest(request, clientIp);
         this.hostMissing = !backendRequest.headers().contains(HttpHeaderNames.HOST);
         this.record = balancer.recorder().newRecord(clientIp, request);
@@ -188,6 +201,14 @@ final class ProxyExchange extends ResponseDeadlines.Waiter {
             hold(content);
             return;
         }
+        if (requestHeadHeld && last) {
+            requestHeadHeld = false;
+            content.release();
+            backendChannel.writeAndFlush(fullBackendRequest(), backendChannel.voidPromise());
+            startResponseTimer();
+            return;
+        }
+        writeHeldRequestHead();
 
         bodySent |= content.content().isReadable();
         keepForReplay(content);
@@ -198,9 +219,22 @@ final class ProxyExchange extends ResponseDeadlines.Waiter {
         }
     }
 
+    /**
+     * Writes the held head of a bodyless request, if any, and flushes. The frontend calls it when a client
+     * read ends and after it dispatched queued requests, so that a head never waits for input that is not
+     * coming.
+     */
     void flushBackend() {
         if (backendChannel != null) {
+            writeHeldRequestHead();
             backendChannel.flush();
+        }
+    }
+
+    private void writeHeldRequestHead() {
+        if (requestHeadHeld) {
+            requestHeadHeld = false;
+            backendChannel.write(backendRequest, backendChannel.voidPromise());
         }
     }
 
@@ -241,6 +275,7 @@ final class ProxyExchange extends ResponseDeadlines.Waiter {
     void onBackendClosed(Throwable cause) {
         backendChannel = null;
         backendHandler = null;
+        requestHeadHeld = false;
         releaseInFlight();
         if (responseDone) {
             return;
@@ -404,6 +439,27 @@ final class ProxyExchange extends ResponseDeadlines.Waiter {
         backendHandler.attach(this);
         channel.config().setAutoRead(clientCtx.channel().isWritable());
 
+        writeRequestSoFar(channel);
+
+        if (requestComplete) {
+            startResponseTimer();
+        }
+        frontend.updateReading();
+    }
+
+    /** Sends a new or reused connection the request as far as the client sent it, or keeps a bodyless head back. */
+    private void writeRequestSoFar(Channel channel) {
+        if (bodylessRequest) {
+            if (!requestComplete) {
+                requestHeadHeld = true;
+                return;
+            }
+            // Only the empty last part can be held, and a replay needs no copy of it.
+            releaseHeldBody();
+            channel.writeAndFlush(fullBackendRequest(), channel.voidPromise());
+            return;
+        }
+
         channel.write(backendRequest, channel.voidPromise());
         if (heldBody != null) {
             for (HttpContent content : heldBody) {
@@ -414,11 +470,12 @@ final class ProxyExchange extends ResponseDeadlines.Waiter {
             heldBody = null;
         }
         channel.flush();
+    }
 
-        if (requestComplete) {
-            startResponseTimer();
-        }
-        frontend.updateReading();
+    /** Returns the bodyless backend request as one full message that shares the head's headers. */
+    private HttpRequest fullBackendRequest() {
+        return new DefaultFullHttpRequest(backendRequest.protocolVersion(), backendRequest.method(),
+                backendRequest.uri(), Unpooled.EMPTY_BUFFER, backendRequest.headers(), EmptyHttpHeaders.INSTANCE);
     }
 
     /**
@@ -672,9 +729,13 @@ final class ProxyExchange extends ResponseDeadlines.Waiter {
         heldBody.add(content);
     }
 
-    /** Keeps a retained duplicate of {@code content}, about to go over a reused connection, for a replay. */
+    /**
+     * Keeps a retained duplicate of {@code content}, about to go to the backend, for a replay. Copies are kept
+     * on new connections too: a backend that dies before its first response byte gets the request replayed on
+     * another one, which must receive the whole message again, its last part included.
+     */
     private void keepForReplay(HttpContent content) {
-        if (!reusedConnection || !idempotentMethod || replayBodyIncomplete) {
+        if (!idempotentMethod || replayBodyIncomplete) {
             return;
         }
         int size = content.content().readableBytes();
@@ -751,6 +812,7 @@ final class ProxyExchange extends ResponseDeadlines.Waiter {
 
     private void detachBackendChannel() {
         releaseInFlight();
+        requestHeadHeld = false;
         if (backendHandler != null) {
             backendHandler.detach();
         }

@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
  * ends, and rejects the framing faults that Netty's request decoder lets through or that would make this
  * tracker lose its place.
  *
- * <p>Request heads are read line by line. The request line must end with {@code HTTP/1.x}. Every line must
+ * <p>Request heads are read line by line. The request line must be a method token, a request target without
+ * whitespace or control characters and {@code HTTP/1.x}, separated by single spaces (RFC 9112 section 3,
+ * applied strictly, so a tab is not a separator). Every line must
  * end with CRLF (no bare CR or LF), and a header line must not start with whitespace (obsolete line
  * folding, RFC 9112 section 5.2), must contain a colon and must not have whitespace before it.
  * {@code Content-Length} must appear at most once, as plain decimal digits on a field line of at most 256
@@ -58,6 +60,8 @@ final class RequestFraming {
     private static final int STORED_LINE_BYTES = 256;
     /** Length of {@code " HTTP/1.1"}, the end of a request line. */
     private static final int VERSION_SUFFIX_BYTES = 9;
+    /** Bytes of a malformed request line quoted in the rejection message. */
+    private static final int QUOTED_REQUEST_LINE_BYTES = 64;
 
     private final int maxLineBytes;
 
@@ -76,6 +80,13 @@ final class RequestFraming {
     private byte previousByte;
     private boolean afterCr;
     private boolean requestLine;
+    /** Spaces in the request line so far; a well-formed one has exactly two. */
+    private int requestLineSpaces;
+    private boolean previousRequestLineByteWasSpace;
+    /** Whether the request line has an empty method or target, as a leading space or two spaces in a row make. */
+    private boolean requestLineEmptyPart;
+    /** The first invalid character found in the request line's method or target, or null. */
+    private String requestLineFault;
     private long contentLength = -1;
     private boolean transferEncoding;
     private long remaining;
@@ -160,6 +171,10 @@ final class RequestFraming {
         }
         state = State.HEAD;
         requestLine = true;
+        requestLineSpaces = 0;
+        requestLineEmptyPart = false;
+        previousRequestLineByteWasSpace = false;
+        requestLineFault = null;
         startLine();
         return index;
     }
@@ -183,6 +198,8 @@ final class RequestFraming {
                 return reject(index, state == State.HEAD, "bare LF in " + lineKind() + ", expected CRLF");
             } else if (!append(b)) {
                 return rejectLongLine(index);
+            } else if (requestLine) {
+                checkRequestLineByte(b);
             }
             index++;
         }
@@ -254,7 +271,9 @@ final class RequestFraming {
     private void endOfHeadLine(int index, int length, int colon, boolean spaceBeforeColon) {
         if (requestLine) {
             requestLine = false;
-            checkVersion(index, length);
+            if (checkRequestLineShape(index, length)) {
+                checkVersion(index, length);
+            }
             return;
         }
         if (length == 0) {
@@ -269,6 +288,62 @@ final class RequestFraming {
         } else if (nameEquals(colon, TRANSFER_ENCODING)) {
             transferEncoding = true;
         }
+    }
+
+    /**
+     * Follows the parts of the request line through {@code b}, its byte at position {@code lineLength - 1}.
+     * Counts the spaces and notes the first character that the method or the target must not contain.
+     */
+    private void checkRequestLineByte(byte b) {
+        int position = lineLength - 1;
+        if (b == ' ') {
+            requestLineEmptyPart |= position == 0 || previousRequestLineByteWasSpace;
+            requestLineSpaces++;
+            previousRequestLineByteWasSpace = true;
+            return;
+        }
+        previousRequestLineByteWasSpace = false;
+        if (requestLineFault != null) {
+            return;
+        }
+        if (requestLineSpaces == 0 && !isTokenChar(b)) {
+            requestLineFault = "invalid character " + hex(b) + " in the method";
+        } else if (requestLineSpaces == 1 && (b < 0x21 || b == 0x7F)) {
+            requestLineFault = "invalid character " + hex(b) + " in the request target";
+        }
+    }
+
+    /**
+     * Checks that the request line has the three parts of RFC 9112 section 3, and returns false after a
+     * rejection. Netty's decoder (4.2) splits on any whitespace and reports a missing part with messages such
+     * as "text is empty (possibly HTTP/0.9)", so the client gets this one instead.
+     */
+    private boolean checkRequestLineShape(int index, int length) {
+        String fault = requestLineFault;
+        if (fault == null && (requestLineSpaces != 2 || requestLineEmptyPart)) {
+            fault = "expected a method, a request target and the HTTP version separated by single spaces,"
+                    + " as in \"GET / HTTP/1.1\"";
+        }
+        if (fault == null) {
+            return true;
+        }
+        reject(index, true, new RequestRejectedException(ErrorCause.MALFORMED_REQUEST,
+                "malformed request line \"" + quoteRequestLine(length) + "\": " + fault));
+        return false;
+    }
+
+    /** Returns the start of the request line as printable ASCII, other bytes replaced by {@code ?}. */
+    private String quoteRequestLine(int length) {
+        int quoted = Math.min(storedLength(length), QUOTED_REQUEST_LINE_BYTES);
+        StringBuilder text = new StringBuilder(quoted + 3);
+        for (int i = 0; i < quoted; i++) {
+            byte b = line[i];
+            text.append(b >= 0x20 && b < 0x7F ? (char) b : '?');
+        }
+        if (length > quoted) {
+            text.append("...");
+        }
+        return text.toString();
     }
 
     /**
@@ -500,6 +575,18 @@ final class RequestFraming {
             }
         }
         return true;
+    }
+
+    /** Returns whether {@code b} may appear in a token such as a method name (RFC 9110 section 5.6.2). */
+    private static boolean isTokenChar(byte b) {
+        if ((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || isDigit(b)) {
+            return true;
+        }
+        return b > 0x20 && b < 0x7F && "!#$%&'*+-.^_`|~".indexOf(b) >= 0;
+    }
+
+    private static String hex(byte b) {
+        return String.format("0x%02X", b & 0xFF);
     }
 
     private static boolean isDigit(byte b) {

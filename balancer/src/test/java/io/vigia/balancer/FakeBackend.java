@@ -71,6 +71,7 @@ final class FakeBackend implements AutoCloseable {
     private final Channel serverChannel;
     private final AtomicInteger acceptedConnections = new AtomicInteger();
     private final AtomicInteger openConnections = new AtomicInteger();
+    private final AtomicInteger malformedRequests = new AtomicInteger();
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private volatile boolean healthy = true;
     private volatile IntPredicate dropWhen = requestNumber -> false;
@@ -123,6 +124,11 @@ final class FakeBackend implements AutoCloseable {
 
     List<Received> received() {
         return List.copyOf(received);
+    }
+
+    /** Requests that failed to decode, such as a head followed by bytes that do not start a valid message. */
+    int malformedRequests() {
+        return malformedRequests.get();
     }
 
     /** Requests received for {@code path}, ignoring the query. */
@@ -195,6 +201,11 @@ final class FakeBackend implements AutoCloseable {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
             requestsOnConnection++;
+            if (request.decoderResult().isFailure()) {
+                malformedRequests.incrementAndGet();
+                ctx.close();
+                return;
+            }
             received.add(new Received(connection, request.method().name(), request.uri(),
                     List.copyOf(request.headers().entries()), request.content().toString(StandardCharsets.UTF_8)));
             if (dropWhen.test(requestsOnConnection)) {

@@ -114,14 +114,8 @@ public final class AdminEndpoints {
 
     /** Builds the complete response to {@code request} for {@code route}. */
     public FullHttpResponse respond(Route route, HttpRequest request) {
-        if (route == Route.RELOAD) {
-            return HttpResponses.error(HttpResponseStatus.NOT_FOUND, route.path()
-                    + " is served only on the admin listener; set admin.port in the configuration file or --admin-port");
-        }
-        if (!HttpMethod.GET.equals(request.method()) && !HttpMethod.HEAD.equals(request.method())) {
-            FullHttpResponse rejected = HttpResponses.error(HttpResponseStatus.METHOD_NOT_ALLOWED,
-                    "method " + request.method() + " is not allowed on " + route.path() + "; use GET or HEAD");
-            rejected.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+        FullHttpResponse rejected = reject(route, request);
+        if (rejected != null) {
             return rejected;
         }
 
@@ -142,6 +136,24 @@ public final class AdminEndpoints {
         }
         response.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
         return response;
+    }
+
+    /**
+     * Returns the 404 or 405 error response when {@code route} does not serve {@code request}, else null. Only
+     * the request head is needed, so a caller can decide before it reads a body.
+     */
+    public FullHttpResponse reject(Route route, HttpRequest request) {
+        if (route == Route.RELOAD) {
+            return HttpResponses.error(HttpResponseStatus.NOT_FOUND, route.path()
+                    + " is served only on the admin listener; set admin.port in the configuration file or --admin-port");
+        }
+        if (!HttpMethod.GET.equals(request.method()) && !HttpMethod.HEAD.equals(request.method())) {
+            FullHttpResponse rejected = HttpResponses.error(HttpResponseStatus.METHOD_NOT_ALLOWED,
+                    "method " + request.method() + " is not allowed on " + route.path() + "; use GET or HEAD");
+            rejected.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+            return rejected;
+        }
+        return null;
     }
 
     /** Collects the current state of the balancer and every backend. */

@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -42,40 +43,51 @@ final class AdminServerHandler extends SimpleChannelInboundHandler<FullHttpReque
             HttpResponses.send(ctx, HttpResponses.error(HttpResponseStatus.BAD_REQUEST, "malformed request"), false);
             return;
         }
+        FullHttpResponse rejection = reject(server, request);
+        if (rejection != null) {
+            HttpResponses.send(ctx, rejection, keepAlive);
+            return;
+        }
         String path = new QueryStringDecoder(request.uri()).path();
         if (path.equals(RELOAD_PATH)) {
-            reload(ctx, request, keepAlive);
+            reload(ctx, server.reload(), keepAlive);
             return;
         }
 
         Function<FullHttpRequest, FullHttpResponse> extra = server.extraRoutes().get(path);
-        AdminEndpoints.Route route = AdminEndpoints.route(path);
-        FullHttpResponse response;
-        if (extra != null) {
-            response = extra.apply(request);
-        } else if (route != null) {
-            response = server.endpoints().respond(route, request);
-        } else {
-            response = HttpResponses.error(HttpResponseStatus.NOT_FOUND, "no admin endpoint at " + path);
-        }
+        FullHttpResponse response = extra != null
+                ? extra.apply(request)
+                : server.endpoints().respond(AdminEndpoints.route(path), request);
         HttpResponses.send(ctx, response, keepAlive);
     }
 
-    private void reload(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive) {
-        if (!HttpMethod.POST.equals(request.method())) {
-            FullHttpResponse rejected = HttpResponses.error(HttpResponseStatus.METHOD_NOT_ALLOWED,
-                    "method " + request.method() + " is not allowed on " + RELOAD_PATH + "; use POST");
-            rejected.headers().set(HttpHeaderNames.ALLOW, "POST");
-            HttpResponses.send(ctx, rejected, keepAlive);
-            return;
+    /**
+     * Returns the error response when the admin listener rejects {@code request} on its head alone (unknown
+     * path, method not allowed, nothing to reload), else null.
+     */
+    static FullHttpResponse reject(AdminServer server, HttpRequest request) {
+        String path = new QueryStringDecoder(request.uri()).path();
+        if (path.equals(RELOAD_PATH)) {
+            if (!HttpMethod.POST.equals(request.method())) {
+                FullHttpResponse rejected = HttpResponses.error(HttpResponseStatus.METHOD_NOT_ALLOWED,
+                        "method " + request.method() + " is not allowed on " + RELOAD_PATH + "; use POST");
+                rejected.headers().set(HttpHeaderNames.ALLOW, "POST");
+                return rejected;
+            }
+            return server.reload() == null ? HttpResponses.error(HttpResponseStatus.CONFLICT,
+                    "nothing to reload: the balancer was started without --config") : null;
         }
-        ConfigReload reload = server.reload();
-        if (reload == null) {
-            HttpResponses.send(ctx, HttpResponses.error(HttpResponseStatus.CONFLICT,
-                    "nothing to reload: the balancer was started without --config"), keepAlive);
-            return;
+        if (server.extraRoutes().containsKey(path)) {
+            return null;
         }
+        AdminEndpoints.Route route = AdminEndpoints.route(path);
+        if (route == null) {
+            return HttpResponses.error(HttpResponseStatus.NOT_FOUND, "no admin endpoint at " + path);
+        }
+        return server.endpoints().reject(route, request);
+    }
 
+    private void reload(ChannelHandlerContext ctx, ConfigReload reload, boolean keepAlive) {
         ctx.channel().config().setAutoRead(false);
         reload.reload().whenComplete((outcome, failure) -> ctx.executor().execute(() -> {
             FullHttpResponse response = failure != null

@@ -10,8 +10,8 @@ import io.vigia.balancer.dashboard.Dashboard;
 /**
  * Builds the pipeline of every admin connection:
  * <pre>
- *   HttpServerCodec  &lt;-&gt;  AdminErrorCounter  &lt;-&gt;  DashboardHandler (root)  &lt;-&gt;  HttpObjectAggregator
- *                    &lt;-&gt;  AdminServerHandler
+ *   HttpServerCodec  &lt;-&gt;  AdminErrorCounter  &lt;-&gt;  DashboardHandler (root)  &lt;-&gt;  AdminExpectationHandler
+ *     &lt;-&gt;  HttpObjectAggregator  &lt;-&gt;  AdminServerHandler
  * </pre>
  * The dashboard handler serves {@code /} and {@code /dashboard/**}; admin requests are small, so the rest
  * are aggregated. There is no error recorder: the error monitor counts proxied traffic, and the
@@ -43,6 +43,7 @@ final class AdminServerInitializer extends ChannelInitializer<Channel> {
                 .addLast("codec", new HttpServerCodec())
                 .addLast("errors", errorCounter)
                 .addLast("dashboard", dashboard.newRootHandler())
+                .addLast("expectation", new AdminExpectationHandler(server))
                 .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES))
                 .addLast("admin", new AdminServerHandler(server));
     }

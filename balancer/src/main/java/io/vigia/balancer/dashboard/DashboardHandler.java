@@ -23,8 +23,10 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.vigia.core.ErrorCause;
 import io.vigia.core.ErrorStatsJson;
+import io.vigia.core.http.ExpectContinue;
 import io.vigia.core.http.HttpResponses;
 import io.vigia.core.log.LogRateLimiter;
+import io.vigia.core.http.LingeringClose;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +51,11 @@ import org.slf4j.LoggerFactory;
  *   <li>any other path under {@code /dashboard/}: 404. Methods other than GET and HEAD get 405 (events:
  *       only GET).
  * </ul>
- * Once a connection carries an event stream it accepts no further request: one arriving is released and the
+ * A request with {@code Expect: 100-continue} and a body gets one {@code 100 Continue} and its response once the
+ * body is read, or, when the path or method is rejected, the 404 or 405 at once and the connection closed, as
+ * does an unsupported expectation with a 417.
+ *
+ * <p>Once a connection carries an event stream it accepts no further request: one arriving is released and the
  * connection is closed, because the stream's response never ends and a later response could not follow it.
  *
  * <p>NOTE: the response is written as soon as the request arrives. With HTTP/1.1 pipelining, a dashboard
@@ -80,6 +86,11 @@ public final class DashboardHandler extends ChannelInboundHandlerAdapter {
     private boolean streaming;
     /** True when this read batch contained a message this handler consumed. */
     private boolean consumedInBatch;
+    /** A request that got {@code 100 Continue} and is served once its body has been read, or null. */
+    private HttpRequest requestAwaitingBody;
+    private Route routeAwaitingBody;
+    /** True once a rejection closes the connection: everything read after it is released. */
+    private boolean closing;
 
     DashboardHandler(Dashboard dashboard, boolean servesRoot) {
         this.dashboard = dashboard;
@@ -88,6 +99,11 @@ public final class DashboardHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (closing) {
+            consumedInBatch = true;
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         if (streaming) {
             consumeWhileStreaming(ctx, msg);
             return;
@@ -101,7 +117,7 @@ public final class DashboardHandler extends ChannelInboundHandlerAdapter {
             }
             consume(msg);
             try {
-                serve(ctx, request, route);
+                serveOrAwaitBody(ctx, request, route, msg instanceof LastHttpContent);
             } finally {
                 ReferenceCountUtil.release(msg);
             }
@@ -110,6 +126,11 @@ public final class DashboardHandler extends ChannelInboundHandlerAdapter {
         if (discardingBody && msg instanceof HttpContent) {
             consume(msg);
             ReferenceCountUtil.release(msg);
+            if (msg instanceof LastHttpContent && requestAwaitingBody != null) {
+                HttpRequest request = requestAwaitingBody;
+                requestAwaitingBody = null;
+                serve(ctx, request, routeAwaitingBody);
+            }
             return;
         }
         ctx.fireChannelRead(msg);
@@ -169,18 +190,56 @@ public final class DashboardHandler extends ChannelInboundHandlerAdapter {
         return Route.ofSubPath(path.substring("/dashboard/".length()));
     }
 
-    private void serve(ChannelHandlerContext ctx, HttpRequest request, Route route) {
-        boolean keepAlive = HttpUtil.isKeepAlive(request);
-        if (route == Route.NOT_FOUND) {
-            HttpResponses.send(ctx, HttpResponses.error(HttpResponseStatus.NOT_FOUND,
-                    "no dashboard resource at " + request.uri()), keepAlive);
+    /**
+     * Serves {@code request} now, or handles its {@code Expect} header first (see the class comment).
+     * {@code bodyComplete} is true for an aggregated request, whose body has already arrived.
+     */
+    private void serveOrAwaitBody(ChannelHandlerContext ctx, HttpRequest request, Route route,
+                                  boolean bodyComplete) {
+        if (ExpectContinue.hasUnsupportedExpectation(request)) {
+            rejectAndClose(ctx, ExpectContinue.expectationFailed(request));
             return;
+        }
+        if (bodyComplete || !ExpectContinue.awaitsContinue(request)) {
+            serve(ctx, request, route);
+            return;
+        }
+        FullHttpResponse rejection = reject(request, route);
+        if (rejection != null) {
+            rejectAndClose(ctx, rejection);
+            return;
+        }
+        ctx.writeAndFlush(ExpectContinue.continueResponse());
+        requestAwaitingBody = request;
+        routeAwaitingBody = route;
+    }
+
+    /** Sends {@code response} with {@code Connection: close} and closes once the client stopped sending. */
+    private void rejectAndClose(ChannelHandlerContext ctx, FullHttpResponse response) {
+        closing = true;
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        LingeringClose.closeAfter(ctx.writeAndFlush(response));
+    }
+
+    /** Returns the 404 or 405 response when {@code route} does not serve {@code request}, else null. */
+    private static FullHttpResponse reject(HttpRequest request, Route route) {
+        if (route == Route.NOT_FOUND) {
+            return HttpResponses.error(HttpResponseStatus.NOT_FOUND, "no dashboard resource at " + request.uri());
         }
         if (!route.allows(request.method())) {
             FullHttpResponse response = HttpResponses.error(HttpResponseStatus.METHOD_NOT_ALLOWED,
                     "method " + request.method() + " is not allowed on " + request.uri() + ", use " + route.allow);
             response.headers().set(HttpHeaderNames.ALLOW, route.allow);
-            HttpResponses.send(ctx, response, keepAlive);
+            return response;
+        }
+        return null;
+    }
+
+    private void serve(ChannelHandlerContext ctx, HttpRequest request, Route route) {
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        FullHttpResponse rejection = reject(request, route);
+        if (rejection != null) {
+            HttpResponses.send(ctx, rejection, keepAlive);
             return;
         }
         switch (route) {
