@@ -402,9 +402,9 @@ final class ProxyExchange extends ResponseDeadlines.Waiter {
         long suppressed = balancer.retryBudgetLog().tryAcquire(reason);
         if (suppressed >= 0) {
             log.warn("{} retry budget exhausted, not retrying method={} uri={} backend={} reason={}"
-                    + " retries_in_flight={} limit={} active_requests={} suppressed={}", clientCtx.channel(), method,
-                    pathOf(uri), failed.id(), reason.label(), budget.activeRetries(), budget.limit(),
-                    budget.activeRequests(), suppressed);
+                    + " retries_in_flight={} limit={} active_requests={} suppressed={}",
+                    clientCtx.channel(), method, pathOf(uri), failed.id(), reason.label(), budget.activeRetries(),
+                    budget.limit(), budget.activeRequests(), suppressed);
         }
         return false;
     }
@@ -416,7 +416,7 @@ final class ProxyExchange extends ResponseDeadlines.Waiter {
             return "retries are turned off";
         }
         return "the retry budget is exhausted (" + budget.activeRetries() + " retries in flight, limit "
-                + budget.limit() + ")";
+                + budget.limit() + ", no retry credit left)";
     }
 
     /** Hands back what this exchange took from the retry budget, once it has responded or was dropped. */

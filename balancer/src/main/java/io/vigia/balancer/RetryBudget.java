@@ -1,26 +1,35 @@
 package io.vigia.balancer;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Limits retries to a share of the requests in progress, so that a failing backend cannot multiply the load
- * on the others. It follows the retry budget of Envoy's cluster circuit breakers ({@code retry_budget}, whose
- * defaults are also 20 % and 3).
+ * Limits retries to a share of the traffic, so that a failing backend cannot multiply the load on the others.
+ * It combines the retry budget of Envoy's cluster circuit breakers ({@code retry_budget}, whose defaults are
+ * also 20 % and 3) with a bank of retry credit earned by traffic.
  *
- * <p>The budget counts retries in flight, not retries over a time window. A proxied request is active from
- * its head until its response ends or it is abandoned. A request holds a retry from its first granted retry
- * until that same end, and further retries of the same request use the one it holds. A new retry is granted
- * while fewer than {@code max(minConcurrency, activeRequests * budgetPercent / 100)} requests hold one, the
- * product rounded down. {@code minConcurrency} lets a balancer with little traffic still retry: with 3, a
- * single request in flight may retry. With retries turned off, or with a budget of 0 % and a minimum of 0,
- * no retry is ever granted.
+ * <p>A proxied request is active from its head until its response ends or it is abandoned. A request holds a
+ * retry from its first granted retry until that same end, and further retries of the same request use the one
+ * it holds. A new retry is granted in one of two ways:
+ * <ul>
+ *   <li>by concurrency, while fewer than {@code max(minConcurrency, activeRequests * budgetPercent / 100)}
+ *       requests hold one, the product rounded down. {@code minConcurrency} lets a balancer with little
+ *       traffic still retry: with 3, a single request in flight may retry;</li>
+ *   <li>by credit, when the concurrency limit is reached. Every request that starts earns
+ *       {@code budgetPercent / 100} of a retry, and a retry granted this way spends one. The bank holds at
+ *       most {@value #MAX_BANKED_RETRIES} retries, so over time retries stay within {@code budgetPercent} of
+ *       the requests, while a backend that dies with many requests in flight can still have all of them
+ *       retried on the others. Concurrency alone would fail every request past the limit in such a burst.</li>
+ * </ul>
+ * With retries turned off, or with a budget of 0 % and a minimum of 0, no retry is ever granted.
  *
- * <p>Threading: every event loop calls it. The count of active requests is a {@link LongAdder}, so the
- * increment and decrement of every request do not contend across loops, and is summed only when a retry is
- * requested. Retries held are one {@link AtomicInteger}, claimed by compare-and-set, so the limit is never
- * exceeded. The sum can be off by the requests that start or end meanwhile. Nothing is allocated. The
- * settings are replaced whole on a configuration reload.
+ * <p>Threading: every event loop calls it. The counts of active and started requests are {@link LongAdder}s,
+ * so the two increments of every request do not contend across loops; they are summed only when a retry is
+ * requested. Retries held are one {@link AtomicInteger} and the credit spent one {@link AtomicLong}, both
+ * changed by compare-and-set, so neither limit is exceeded. The sums can be off by the requests that start or
+ * end meanwhile. Nothing is allocated. The settings are replaced whole on a configuration reload, and the
+ * credit is then counted at the new percentage.
  */
 final class RetryBudget {
 
@@ -31,8 +40,16 @@ final class RetryBudget {
         }
     }
 
+    /** The most retry credit the bank holds, in retries. */
+    static final int MAX_BANKED_RETRIES = 100;
+    /** Credit is counted in hundredths of a retry, so that a request earns exactly its budget percentage. */
+    private static final long UNITS_PER_RETRY = 100;
+
     private final LongAdder activeRequests = new LongAdder();
+    private final LongAdder startedRequests = new LongAdder();
     private final AtomicInteger activeRetries = new AtomicInteger();
+    /** Credit units spent, never less than the units earned minus the bank's size. */
+    private final AtomicLong spentUnits = new AtomicLong();
     private volatile Settings settings;
 
     RetryBudget(Settings settings) {
@@ -51,6 +68,7 @@ final class RetryBudget {
     /** Counts a proxied request that starts; pair every call with {@link #requestFinished()}. */
     void requestStarted() {
         activeRequests.increment();
+        startedRequests.increment();
     }
 
     void requestFinished() {
@@ -70,12 +88,40 @@ final class RetryBudget {
         while (true) {
             int held = activeRetries.get();
             if (held >= limit) {
-                return false;
+                break;
             }
             if (activeRetries.compareAndSet(held, held + 1)) {
                 return true;
             }
         }
+        if (!spendCredit(current)) {
+            return false;
+        }
+        activeRetries.incrementAndGet();
+        return true;
+    }
+
+    /** Takes one retry's worth of credit from the bank, or returns false when it holds less than that. */
+    private boolean spendCredit(Settings current) {
+        long earned = startedRequests.sum() * current.budgetPercent();
+        while (true) {
+            long spent = spentUnits.get();
+            // Credit beyond the bank's size was never kept: spending starts from the full bank at most.
+            long from = Math.max(spent, earned - MAX_BANKED_RETRIES * UNITS_PER_RETRY);
+            if (earned - from < UNITS_PER_RETRY) {
+                return false;
+            }
+            if (spentUnits.compareAndSet(spent, from + UNITS_PER_RETRY)) {
+                return true;
+            }
+        }
+    }
+
+    /** Retries the bank of credit can pay for now. */
+    long bankedRetries() {
+        long earned = startedRequests.sum() * settings.budgetPercent();
+        long from = Math.max(spentUnits.get(), earned - MAX_BANKED_RETRIES * UNITS_PER_RETRY);
+        return Math.max(0, (earned - from) / UNITS_PER_RETRY);
     }
 
     void retryFinished() {

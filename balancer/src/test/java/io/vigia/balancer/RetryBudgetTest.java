@@ -36,14 +36,62 @@ class RetryBudgetTest {
             budget.requestStarted();
         }
 
-        // 25 % of 19 is 4.75, rounded down.
+        // 25 % of 19 is 4.75, rounded down; the 19 requests also earned 4.75 retries of credit.
         assertThat(budget.limit()).isEqualTo(4);
-        for (int i = 0; i < 4; i++) {
+        assertThat(budget.bankedRetries()).isEqualTo(4);
+        for (int i = 0; i < 8; i++) {
             assertThat(budget.tryStartRetry()).as("retry %d", i + 1).isTrue();
         }
         assertThat(budget.tryStartRetry()).isFalse();
+        assertThat(budget.bankedRetries()).isZero();
+        for (int i = 0; i < 8; i++) {
+            budget.retryFinished();
+        }
+        // 20 active requests at 25 % allow 5 at once, and their 5 retries of credit less the 4 spent pay for one more.
+        budget.requestStarted();
+        for (int i = 0; i < 6; i++) {
+            assertThat(budget.tryStartRetry()).as("retry %d", i + 1).isTrue();
+        }
+        assertThat(budget.tryStartRetry()).isFalse();
+    }
+
+    @Test
+    void creditPaysForABurstBeyondTheConcurrencyLimit() {
+        RetryBudget budget = new RetryBudget(new RetryBudget.Settings(true, 20, 3));
+        // 100 requests came and went, as before a backend dies under load; 8 are in flight when it does.
+        for (int i = 0; i < 100; i++) {
+            budget.requestStarted();
+            budget.requestFinished();
+        }
+        for (int i = 0; i < 8; i++) {
+            budget.requestStarted();
+        }
+
+        // 20 % of 108 requests earned 21.6 retries: 3 by concurrency, then 21 from the bank.
+        for (int i = 0; i < 24; i++) {
+            assertThat(budget.tryStartRetry()).as("retry %d", i + 1).isTrue();
+        }
+        assertThat(budget.tryStartRetry()).isFalse();
+        assertThat(budget.activeRetries()).isEqualTo(24);
+    }
+
+    @Test
+    void bankHoldsAtMostItsSize() {
+        RetryBudget budget = new RetryBudget(new RetryBudget.Settings(true, 100, 0));
+        for (int i = 0; i < 10_000; i++) {
+            budget.requestStarted();
+            budget.requestFinished();
+        }
+
+        assertThat(budget.bankedRetries()).isEqualTo(RetryBudget.MAX_BANKED_RETRIES);
+        for (int i = 0; i < RetryBudget.MAX_BANKED_RETRIES; i++) {
+            assertThat(budget.tryStartRetry()).as("retry %d", i + 1).isTrue();
+        }
+        assertThat(budget.tryStartRetry()).isFalse();
+        // One more request earns one more retry at 100 %.
         budget.requestStarted();
         assertThat(budget.tryStartRetry()).isTrue();
+        assertThat(budget.tryStartRetry()).isFalse();
     }
 
     @Test
