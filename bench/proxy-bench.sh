@@ -38,9 +38,11 @@
 #                    in a training start before the measured ones, and reuses both while the classes, the
 #                    options and the JDK stay the same.
 #   VIGIA_JAVA_OPTS  extra JVM options appended after the file's (default none)
-#   VIGIA_ENV        NAME=VALUE settings in the balancer's environment (default "MALLOC_ARENA_MAX=1": one
-#                    glibc malloc arena instead of one per thread, so the memory the JIT compilers free is
-#                    reused in one place; it lowers the peak resident set by about 6 MB)
+#   VIGIA_ENV        NAME=VALUE settings in the balancer's environment (default "MALLOC_ARENA_MAX=1
+#                    MALLOC_MMAP_THRESHOLD_=16384 MALLOC_TRIM_THRESHOLD_=131072": one glibc malloc arena
+#                    instead of one per thread, and blocks of 16 KB or more, such as the JIT compiler's
+#                    work areas, mapped and unmapped on their own, so memory a compilation frees goes back
+#                    to the system instead of staying in the heap; see balancer/jvm.options)
 #   VIGIA_ARGS       balancer options appended after --port and --backends (default "--threads 1
 #                    --pool-max-idle-per-backend 512": one event loop like haproxy-1t and nginx-1w, and as
 #                    many idle backend connections as nginx's keepalive 512 in conf/proxy.nginx.conf)
@@ -69,7 +71,7 @@ NGINX1_PORT=${NGINX1_PORT:-9313}
 NGINXAUTO_PORT=${NGINXAUTO_PORT:-9314}
 VIGIA_JVM_OPTIONS=${VIGIA_JVM_OPTIONS:-$REPO_DIR/balancer/jvm.options}
 VIGIA_JAVA_OPTS=${VIGIA_JAVA_OPTS:-}
-VIGIA_ENV=${VIGIA_ENV-MALLOC_ARENA_MAX=1}
+VIGIA_ENV=${VIGIA_ENV-MALLOC_ARENA_MAX=1 MALLOC_MMAP_THRESHOLD_=16384 MALLOC_TRIM_THRESHOLD_=131072}
 VIGIA_ARGS=${VIGIA_ARGS---threads 1 --pool-max-idle-per-backend 512}
 RESULTS_DIR=${RESULTS_DIR:-$BENCH_DIR/results}
 read -ra MVN_CMD <<<"${MVN:-mvn -B -o -q}"

@@ -69,6 +69,7 @@ public final class MetricsExposition {
 
     /** Returns one snapshot of every registry. */
     public MetricSnapshots scrape() {
+        JvmMetricsRegistry.awaitRegistration();
         if (registries.size() == 1) {
             return registries.get(0).scrape();
         }
