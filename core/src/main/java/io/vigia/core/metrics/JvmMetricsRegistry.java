@@ -38,9 +38,14 @@ public final class JvmMetricsRegistry {
         return PrometheusRegistry.defaultRegistry;
     }
 
+    /** The registry that holds the JVM metrics once registered, without registering them. */
+    public static PrometheusRegistry registry() {
+        return PrometheusRegistry.defaultRegistry;
+    }
+
     /**
      * Starts registering the JVM metrics on a daemon thread and returns their registry at once. A scrape
-     * through {@link MetricsExposition} waits until the registration is done, so it never sees part of it.
+     * through {@link MetricsExposition} waits until the registration is done, so it never gets part of it.
      */
     public static PrometheusRegistry registerInBackground() {
         if (!registered) {
