@@ -1,6 +1,7 @@
 package io.vigia.it;
 
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import io.vigia.core.cli.UserLanguage;
 
 /**
@@ -30,7 +31,9 @@ public final class Main {
         if (System.getProperty(LOGBACK_CONFIGURATION_PROPERTY) == null) {
             System.setProperty(LOGBACK_CONFIGURATION_PROPERTY, DEMO_LOGBACK_CONFIGURATION);
         }
-        int status = run(args, System.out, System.err);
+        // UTF-8 whatever the locale: with none set, the JVM would print the Spanish accents as '?'.
+        int status = run(args, new PrintStream(System.out, true, StandardCharsets.UTF_8),
+                new PrintStream(System.err, true, StandardCharsets.UTF_8));
         // Returning normally on success lets Maven's exec:java finish its own way.
         if (status != EXIT_OK) {
             System.exit(status);

@@ -38,4 +38,12 @@ class UserLanguageTest {
 
         assertThat(UserLanguage.detect(environment, US)).isEqualTo(UserLanguage.SPANISH);
     }
+
+    @Test
+    void spanishLocaleTheMachineLacksStillGivesSpanish() {
+        // Without es_ES installed, the JVM reports English for LANG=es_ES.UTF-8.
+        assertThat(UserLanguage.detect(Map.of("LANG", "es_ES.UTF-8"), US)).isEqualTo(UserLanguage.SPANISH);
+        assertThat(UserLanguage.detect(Map.of("LC_ALL", "es"), US)).isEqualTo(UserLanguage.SPANISH);
+        assertThat(UserLanguage.detect(Map.of("LANG", "eu_ES.UTF-8"), US)).isEqualTo(UserLanguage.ENGLISH);
+    }
 }
