@@ -86,7 +86,7 @@ CDS=1
 STARTUP_RUNS=4
 PROXIES=$ALL_PROXIES
 KEEP_DIR=""
-ARGS_TEXT=$(printf '%q ' "$@")
+ARGS_TEXT=$( (($# == 0)) || printf '%q ' "$@")
 
 die() {
   echo "${PROGRAM:-proxy-bench}: $*" >&2

@@ -188,7 +188,7 @@ compare_error_counts() {
 
 soak_main() {
   parse_soak_options "$@"
-  ARGS_TEXT=$(printf '%q ' "$@")
+  ARGS_TEXT=$( (($# == 0)) || printf '%q ' "$@")
   check_tools
   require_tool jcmd
   check_ports_free
