@@ -214,9 +214,15 @@ public final class Balancer implements Callable<Integer> {
             return buildConfig();
         } catch (ConfigException e) {
             String problem = message("problem." + e.problem().name());
-            String text = e.file() == null
-                    ? MessageFormat.format(message("error.invalid"), e.option(), e.value(), problem)
-                    : MessageFormat.format(message("error.invalid.file"), e.option(), e.value(), problem, e.file());
+            String text;
+            if (e.file() == null) {
+                text = MessageFormat.format(message("error.invalid"), e.option(), e.value(), problem);
+            } else if (e.problem() == ConfigProblem.UNKNOWN_KEY) {
+                // The key is the mistake, so it is not also quoted as a value.
+                text = MessageFormat.format(message("error.unknown.key"), e.option(), e.file());
+            } else {
+                text = MessageFormat.format(message("error.invalid.file"), e.option(), e.value(), problem, e.file());
+            }
             throw new ParameterException(spec.commandLine(), text);
         }
     }

@@ -22,8 +22,9 @@ public final class ConfigException extends IllegalArgumentException {
      * @param file the file, as given on the command line; null for a command-line option
      */
     public ConfigException(String key, Object value, ConfigProblem problem, String file) {
-        super((file == null ? "" : file + ": ") + "invalid value for " + key + ": '" + value + "' ("
-                + problem.english() + ")");
+        super((file == null ? "" : file + ": ") + (problem == ConfigProblem.UNKNOWN_KEY
+                ? "unknown key " + key + "; balancer/vigia.example.yaml lists every valid key"
+                : "invalid value for " + key + ": '" + value + "' (" + problem.english() + ")"));
         this.option = key;
         this.value = String.valueOf(value);
         this.problem = problem;

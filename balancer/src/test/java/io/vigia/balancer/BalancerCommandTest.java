@@ -6,7 +6,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
@@ -116,6 +119,21 @@ class BalancerCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("--lang", "fr");
+    }
+
+    @Test
+    void unknownConfigKeyIsNamedOnceInBothLanguages(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("vigia.yaml"), "listen:\n  port: 8080\ncolour: blue\n");
+
+        Run spanish = run("--lang", "es", "--config", file.toString());
+        Run english = run("--lang", "en", "--config", file.toString());
+
+        assertThat(spanish.exitCode()).isEqualTo(2);
+        assertThat(spanish.err()).contains(file + ": clave desconocida colour;", "balancer/vigia.example.yaml")
+                .doesNotContain("'colour'");
+        assertThat(english.exitCode()).isEqualTo(2);
+        assertThat(english.err()).contains(file + ": unknown key colour;", "balancer/vigia.example.yaml")
+                .doesNotContain("'colour'");
     }
 
     @Test

@@ -144,10 +144,10 @@ class ConfigFileTest {
     @Test
     void invalidFileValuesExitWith2NamingKeyAndValue() throws IOException {
         List<String[]> cases = List.of(
-                new String[] {"listen: {hots: x}\n", "listen.hots", "'hots'", "unknown key"},
-                new String[] {"colour: blue\n", "colour", "'colour'", "unknown key"},
+                new String[] {"listen: {hots: x}\n", "listen.hots", "unknown key listen.hots;", "example.yaml"},
+                new String[] {"colour: blue\n", "colour", "unknown key colour;", "example.yaml"},
                 new String[] {"backends: [{address: \"127.0.0.1:1\", wieght: 2}]\n", "backends[0].wieght",
-                    "'wieght'", "unknown key"},
+                    "unknown key backends[0].wieght;", "example.yaml"},
                 new String[] {"listen: {port: 70000}\n", "listen.port", "'70000'", "0 to 65535"},
                 new String[] {"listen: {port: eighty}\n", "listen.port", "'eighty'", "wrong type"},
                 new String[] {"listen: {port: 80.5}\n", "listen.port", "80.5", "wrong type"},
