@@ -180,6 +180,9 @@ public final class Balancer implements Callable<Integer> {
         BalancerServer server = new BalancerServer(config);
         ConfigReloader reloader = configFile == null ? null : new ConfigReloader(server, this::buildConfig);
         server.setReload(reloader);
+        if (reloader != null) {
+            reloader.installSignalHandler();
+        }
         try {
             server.start();
         } catch (BalancerStartException e) {
@@ -190,7 +193,7 @@ public final class Balancer implements Callable<Integer> {
             return invalidAddress ? spec.exitCodeOnInvalidInput() : 1;
         }
         if (reloader != null) {
-            reloader.installSignalHandler();
+            reloader.markStarted();
         }
 
         Thread hook = new Thread(() -> {

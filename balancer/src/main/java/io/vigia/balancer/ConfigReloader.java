@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +54,9 @@ final class ConfigReloader implements ConfigReload, AutoCloseable {
     });
     /** The configuration applied last; touched only on the reload thread after construction. */
     private BalancerConfig current;
+    /** A SIGHUP that arrived before {@link #markStarted()} and waits to be applied. */
+    private final AtomicBoolean pendingSignal = new AtomicBoolean();
+    private volatile boolean started;
 
     /**
      * @param source builds the configuration again, re-reading the file; raises {@link ConfigException}
@@ -70,16 +74,36 @@ final class ConfigReloader implements ConfigReload, AutoCloseable {
 
     /**
      * Reloads on SIGHUP. Does nothing, with a WARN, where the JVM offers no signal handling (for example
-     * on Windows, or without the {@code jdk.unsupported} module).
+     * on Windows, or without the {@code jdk.unsupported} module). Install it before the server starts:
+     * without a handler, the JVM treats SIGHUP as a request to shut down.
      */
     void installSignalHandler() {
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
-                log.info("configuration reload requested by SIGHUP");
-                reload();
-            });
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> onSignal());
         } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
             log.warn("SIGHUP reload is not available on this platform, use POST /admin/reload: {}", e.toString());
+        }
+    }
+
+    /** Handles one SIGHUP: reloads now, or once the server has started. */
+    void onSignal() {
+        pendingSignal.set(true);
+        if (!started) {
+            log.info("configuration reload requested by SIGHUP, applied once the balancer has started");
+            return;
+        }
+        if (pendingSignal.getAndSet(false)) {
+            log.info("configuration reload requested by SIGHUP");
+            reload();
+        }
+    }
+
+    /** Records that the server has started, and applies a SIGHUP that arrived during the start. */
+    void markStarted() {
+        started = true;
+        if (pendingSignal.getAndSet(false)) {
+            log.info("configuration reload requested by SIGHUP");
+            reload();
         }
     }
 

@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -117,6 +118,30 @@ class ConfigReloadTest {
         assertThat(balancer.backends().all()).extracting(Backend::id).containsExactly(b.id());
         Await.until("pooled connections to A close", Duration.ofSeconds(5), () -> a.openConnections() == 0);
         assertThat(a.acceptedConnections()).isPositive();
+    }
+
+    @Test
+    void signalDuringStartWaitsForStart() throws Exception {
+        AtomicInteger loads = new AtomicInteger();
+        ConfigReloader early = new ConfigReloader(balancer, () -> {
+            loads.incrementAndGet();
+            return load();
+        });
+        try {
+            writeBackends(a.id() + "\"}, {address: \"" + b.id() + "\"}");
+
+            // Two SIGHUPs while the balancer starts: nothing is read yet, then one reload applies both.
+            early.onSignal();
+            early.onSignal();
+            assertThat(loads).hasValue(0);
+            early.markStarted();
+
+            Await.until("the reload after the start", Duration.ofSeconds(5),
+                    () -> balancer.backends().all().size() == 2);
+            assertThat(loads).hasValue(1);
+        } finally {
+            early.close();
+        }
     }
 
     @Test
