@@ -12,7 +12,7 @@
 #   -h, --help      print this help
 #
 # The run has three steps. First a 10-second wrk run with the mix and no pause measures the maximum
-# rate. Then wrk holds the chosen share of it for DURATION: each connection pauses a fixed number of
+# rate. Then wrk keeps the chosen share of it for DURATION: each connection pauses a fixed number of
 # milliseconds between its requests. Out of 100 requests, 90 get 200, 5 get 404, 4 get 500 and 1 gets
 # 400 (bench/lua/soak-mix.lua). Every --sample seconds the script forces a full collection with
 # `jcmd GC.run` and records the heap in use after it, the resident set (VmRSS) and the balancer's
@@ -139,11 +139,21 @@ soak() {
 
 # Prints a Markdown report from the samples and wrk's output.
 soak_report() {
+  soak_report_header
+  echo
+  soak_report_samples
+  echo
+  soak_report_summary
+  compare_error_counts
+}
+
+soak_report_header() {
   local wrk_out=$RUN_DIR/wrk/soak.txt achieved p99 requests socket
   achieved=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$wrk_out")
   p99=$(awk '$1 == "99%" { print $2 }' "$wrk_out")
   requests=$(awk '/ requests in / { print $1 }' "$wrk_out")
   socket=$(awk '/Socket errors:/ { s = 0; for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) s += $i + 0; print s }' "$wrk_out")
+
   echo "# Soak run $STAMP"
   echo
   echo "- Command: \`bench/soak.sh $ARGS_TEXT\`"
@@ -151,7 +161,9 @@ soak_report() {
   echo "- Balancer: \`$(vigia_command_text)\`"
   echo "- Maximum with the mix: $MAX_RPS req/s at $SOAK_CONNS connections; held $SOAK_FRACTION %: target $TARGET_RPS req/s, pause $DELAY_MS ms per connection"
   echo "- Achieved: $achieved req/s for $SOAK_DURATION, $requests requests, p99 $p99, socket errors ${socket:-0}"
-  echo
+}
+
+soak_report_samples() {
   echo "## Memory and error counts over time"
   echo
   echo "Heap after GC is the heap in use right after a forced full collection (\`jcmd GC.run\`)."
@@ -159,18 +171,32 @@ soak_report() {
   echo "| seconds | RSS MB | heap after GC MB | total_errors | 400 | 404 | 500 |"
   echo "|---:|---:|---:|---:|---:|---:|---:|"
   awk -F'\t' 'NR > 1 { printf "| %s | %.1f | %.2f | %s | %s | %s | %s |\n", $1, $2 / 1024, $3 / 1024, $4, $5, $6, $7 }' "$SAMPLES_TSV"
-  echo
+}
+
+# Prints the first and last samples and the means over the first and the second half of them.
+soak_report_summary() {
   echo "## Summary"
   echo
-  awk -F'\t' 'NR > 1 { n++; rss[n] = $2; heap[n] = $3 }
+  awk -F'\t' '
+    NR > 1 { n++; rss[n] = $2; heap[n] = $3 }
     END {
-      half = int(n / 2); if (half < 1) half = 1
-      for (i = 1; i <= n; i++) { if (i <= half) { r1 += rss[i]; h1 += heap[i]; c1++ } else { r2 += rss[i]; h2 += heap[i]; c2++ } }
-      if (c2 == 0) { c2 = c1; r2 = r1; h2 = h1 }
-      printf "- RSS: first sample %.1f MB, last %.1f MB; mean of the first half %.1f MB, of the second half %.1f MB\n", rss[1] / 1024, rss[n] / 1024, r1 / c1 / 1024, r2 / c2 / 1024
-      printf "- Heap after GC: first sample %.2f MB, last %.2f MB; mean of the first half %.2f MB, of the second half %.2f MB\n", heap[1] / 1024, heap[n] / 1024, h1 / c1 / 1024, h2 / c2 / 1024
+      half = int(n / 2)
+      if (half < 1) half = 1
+      for (i = 1; i <= n; i++) {
+        if (i <= half) {
+          rss1 += rss[i]; heap1 += heap[i]; count1++
+        } else {
+          rss2 += rss[i]; heap2 += heap[i]; count2++
+        }
+      }
+      if (count2 == 0) {
+        count2 = count1; rss2 = rss1; heap2 = heap1
+      }
+      printf "- RSS: first sample %.1f MB, last %.1f MB; mean of the first half %.1f MB, of the second half %.1f MB\n",
+        rss[1] / 1024, rss[n] / 1024, rss1 / count1 / 1024, rss2 / count2 / 1024
+      printf "- Heap after GC: first sample %.2f MB, last %.2f MB; mean of the first half %.2f MB, of the second half %.2f MB\n",
+        heap[1] / 1024, heap[n] / 1024, heap1 / count1 / 1024, heap2 / count2 / 1024
     }' "$SAMPLES_TSV"
-  compare_error_counts
 }
 
 # Compares the balancer's error counts with the statuses wrk counted. wrk counts only the responses it

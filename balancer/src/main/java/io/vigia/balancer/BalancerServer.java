@@ -131,8 +131,8 @@ public final class BalancerServer implements AutoCloseable {
         if (config.hasAdminListener()) {
             bindAdmin(admin);
         }
-        // Registering the JVM metrics loads a few hundred classes; done before the first probe round ends,
-        // it takes CPU from the round and delays the first request the balancer can serve.
+        // Registering the JVM metrics loads a few hundred classes. Done during the first probe round, it would
+        // take CPU from the round and delay the first request the balancer can serve.
         JvmMetricsRegistry.registerInBackground();
         InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
         listen = bound.getAddress().getHostAddress() + ":" + bound.getPort();

@@ -120,7 +120,7 @@ final class ProxyExchange extends ResponseDeadlines.Waiter {
     private StringBuilder connectFailures;
     /** Whether the retry budget counts this exchange among the active requests. */
     private boolean countedActive;
-    /** Whether this exchange holds one of the retries that the retry budget granted. */
+    /** Whether this exchange has one of the retries that the retry budget granted. */
     private boolean holdsRetry;
 
     private boolean responseHeadSeen;
@@ -382,7 +382,7 @@ final class ProxyExchange extends ResponseDeadlines.Waiter {
     }
 
     /**
-     * Returns whether this exchange may retry after {@code failed} failed: it already holds a retry, or the
+     * Returns whether this exchange may retry after {@code failed} failed: it already has a retry, or the
      * retry budget grants one now. A rejection by the budget is counted and logged at most once a second.
      * Retries that are turned off are neither counted nor logged.
      */

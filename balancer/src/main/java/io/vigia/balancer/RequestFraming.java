@@ -80,10 +80,10 @@ final class RequestFraming {
     private byte previousByte;
     private boolean afterCr;
     private boolean requestLine;
-    /** Spaces in the request line so far; a well-formed one has exactly two. */
+    /** Spaces in the request line so far. A well-formed one has exactly two. */
     private int requestLineSpaces;
     private boolean previousRequestLineByteWasSpace;
-    /** Whether the request line has an empty method or target, as a leading space or two spaces in a row make. */
+    /** Whether the request line has an empty method or target, from a leading space or two spaces in a row. */
     private boolean requestLineEmptyPart;
     /** The first invalid character found in the request line's method or target, or null. */
     private String requestLineFault;

@@ -9,15 +9,15 @@ import java.util.concurrent.atomic.LongAdder;
  * It combines the retry budget of Envoy's cluster circuit breakers ({@code retry_budget}, whose defaults are
  * also 20 % and 3) with a bank of retry credit earned by traffic.
  *
- * <p>A proxied request is active from its head until its response ends or it is abandoned. A request holds a
- * retry from its first granted retry until that same end, and further retries of the same request use the one
- * it holds. A new retry is granted in one of two ways:
+ * <p>A proxied request is active from its head until its response ends or it is abandoned. A request keeps
+ * its first granted retry until that same end, and further retries of the same request reuse it. A new
+ * retry is granted in one of two ways:
  * <ul>
  *   <li>by concurrency, while fewer than {@code max(minConcurrency, activeRequests * budgetPercent / 100)}
- *       requests hold one, the product rounded down. {@code minConcurrency} lets a balancer with little
+ *       requests have one, the product rounded down. {@code minConcurrency} lets a balancer with little
  *       traffic still retry: with 3, a single request in flight may retry;</li>
  *   <li>by credit, when the concurrency limit is reached. Every request that starts earns
- *       {@code budgetPercent / 100} of a retry, and a retry granted this way spends one. The bank holds at
+ *       {@code budgetPercent / 100} of a retry, and a retry granted this way spends one. The bank keeps at
  *       most {@value #MAX_BANKED_RETRIES} retries, so over time retries stay within {@code budgetPercent} of
  *       the requests, while a backend that dies with many requests in flight can still have all of them
  *       retried on the others. Concurrency alone would fail every request past the limit in such a burst.</li>
@@ -25,8 +25,8 @@ import java.util.concurrent.atomic.LongAdder;
  * With retries turned off, or with a budget of 0 % and a minimum of 0, no retry is ever granted.
  *
  * <p>Threading: every event loop calls it. The counts of active and started requests are {@link LongAdder}s,
- * so the two increments of every request do not contend across loops; they are summed only when a retry is
- * requested. Retries held are one {@link AtomicInteger} and the credit spent one {@link AtomicLong}, both
+ * so the two increments of every request do not contend across loops. They are summed only when a retry is
+ * requested. Retries in flight are one {@link AtomicInteger} and the credit spent one {@link AtomicLong}, both
  * changed by compare-and-set, so neither limit is exceeded. The sums can be off by the requests that start or
  * end meanwhile. Nothing is allocated. The settings are replaced whole on a configuration reload, and the
  * credit is then counted at the new percentage.
@@ -40,7 +40,10 @@ final class RetryBudget {
         }
     }
 
-    /** The most retry credit the bank holds, in retries. */
+    /**
+     * Maximum retry credit in the bank, in retries. NOTE: a chosen size, not configurable and not tuned
+     * against real failure bursts; a burst larger than this plus the concurrency limit still gets 502s.
+     */
     static final int MAX_BANKED_RETRIES = 100;
     /** Credit is counted in hundredths of a retry, so that a request earns exactly its budget percentage. */
     private static final long UNITS_PER_RETRY = 100;
@@ -86,11 +89,11 @@ final class RetryBudget {
         }
         long limit = limit(current);
         while (true) {
-            int held = activeRetries.get();
-            if (held >= limit) {
+            int inFlight = activeRetries.get();
+            if (inFlight >= limit) {
                 break;
             }
-            if (activeRetries.compareAndSet(held, held + 1)) {
+            if (activeRetries.compareAndSet(inFlight, inFlight + 1)) {
                 return true;
             }
         }
@@ -101,7 +104,7 @@ final class RetryBudget {
         return true;
     }
 
-    /** Takes one retry's worth of credit from the bank, or returns false when it holds less than that. */
+    /** Takes one retry's worth of credit from the bank, or returns false when the bank has less than that. */
     private boolean spendCredit(Settings current) {
         long earned = startedRequests.sum() * current.budgetPercent();
         while (true) {
@@ -138,7 +141,7 @@ final class RetryBudget {
         return activeRetries.get();
     }
 
-    /** The number of retries that may be in flight now. */
+    /** Returns the number of retries that may be in flight now. */
     long limit() {
         return limit(settings);
     }

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Checks that every request reaches a backend as one complete HTTP message, also after a replay, so that the
- * pooled connection that carried it can carry the next request: the backend sees each request exactly once,
+ * pooled connection that carried it can carry the next request: the backend receives each request exactly once,
  * decodes it cleanly and keeps serving on the same connection.
  */
 class BackendRequestFramingTest {

@@ -122,7 +122,7 @@ class BalancerCommandTest {
     }
 
     @Test
-    void unknownConfigKeyIsNamedOnceInBothLanguages(@TempDir Path dir) throws Exception {
+    void unknownConfigKeyMessage(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("vigia.yaml"), "listen:\n  port: 8080\ncolour: blue\n");
 
         Run spanish = run("--lang", "es", "--config", file.toString());

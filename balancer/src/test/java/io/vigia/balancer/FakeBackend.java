@@ -40,14 +40,14 @@ import java.util.function.IntPredicate;
 /**
  * A small HTTP server on an ephemeral loopback port that acts as a backend in tests.
  *
- * <p>Paths: {@code /health} answers 200 or 503 after {@link #setHealthy}; {@code /echo} returns the
+ * <p>Paths: {@code /health} responds 200 or 503 after {@link #setHealthy}; {@code /echo} returns the
  * request (method, uri, headers, body) as JSON with some hop-by-hop headers added to the response;
- * {@code /status/NNN} answers status NNN; {@code /hang} never answers; {@code /held} responds once the test
- * calls {@link #releaseHeld}; {@code /slow?ms=N} answers after N ms; {@code /truncate} sends a head
- * announcing 100 bytes, sends 10 and closes; {@code /chunked} answers
- * with a chunked body; {@code /big?bytes=N} sends N bytes of {@link #pattern}; {@code /count} answers
- * the length and {@link #checksum} of the request body; anything else answers {@code hello from HOST:PORT}. Every request and every
- * accepted connection is counted.
+ * {@code /status/NNN} responds with status NNN; {@code /hang} never responds; {@code /held} responds once
+ * the test calls {@link #releaseHeld}; {@code /slow?ms=N} responds after N ms; {@code /truncate} sends a
+ * head announcing 100 bytes, sends 10 and closes; {@code /chunked} responds with a chunked body;
+ * {@code /big?bytes=N} sends N bytes of {@link #pattern}; {@code /count} returns the length and
+ * {@link #checksum} of the request body; anything else returns {@code hello from HOST:PORT}. Every request
+ * and every accepted connection is counted.
  */
 final class FakeBackend implements AutoCloseable {
 
@@ -155,7 +155,7 @@ final class FakeBackend implements AutoCloseable {
         }
     }
 
-    /** Answers every waiting {@code /held} request with 200, and from now on answers {@code /held} at once. */
+    /** Responds 200 to every waiting {@code /held} request, and from now on responds to {@code /held} at once. */
     void releaseHeld() {
         List<Runnable> responses;
         synchronized (heldResponses) {

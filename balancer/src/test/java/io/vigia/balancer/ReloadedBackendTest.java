@@ -35,7 +35,7 @@ class ReloadedBackendTest {
     private Path file;
     private BalancerServer balancer;
     private ConfigReloader reloader;
-    /** The backend that served the test's last request, which tells round robin's next pick. */
+    /** The backend that served the test's last request, which determines round robin's next pick. */
     private String lastUpstream;
 
     @BeforeEach

@@ -31,7 +31,7 @@ final class Demo {
     static final String HOST = "127.0.0.1";
     static final Ports DEFAULT_PORTS = new Ports(5001, 5002, 8080);
     static final Path DEFAULT_DATABASE = Path.of("data", "tasks.db");
-    static final String SCENARIO_COMMAND = "mvn -pl it exec:java -Dexec.args=scenario";
+    static final String SCENARIO_COMMAND = "mvn -q -pl it exec:java -Dexec.args=scenario";
 
     private static final Logger logger = LoggerFactory.getLogger(Demo.class);
     private static final String DASHBOARD_PATH = "/dashboard";

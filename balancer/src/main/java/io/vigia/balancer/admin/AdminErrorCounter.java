@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * errors of its stats socket out of its backend statistics in the same way. A mistyped admin request is
  * then visible without moving the proxied error ratio or the alerts built on it.
  *
- * <p>Sits right after the {@code HttpServerCodec}, so it sees every response head, the dashboard's and the
+ * <p>Sits right after the {@code HttpServerCodec}, so it receives every response head, the dashboard's and the
  * aggregator's included. {@link Sharable} and stateless; runs on the admin connections' event loops.
  */
 @Sharable

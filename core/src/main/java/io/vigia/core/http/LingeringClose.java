@@ -31,7 +31,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class LingeringClose extends ChannelInboundHandlerAdapter {
 
-    /** Time the connection lingers for the client to finish sending and close, as nginx's lingering_timeout. */
+    /**
+     * Time the connection lingers for the client to finish sending and close, the role of nginx's
+     * lingering_timeout. NOTE: both limits are chosen values, not options, and a client on a slow link may
+     * still see a reset after 2 s or 64 KiB.
+     */
     public static final long DEFAULT_LINGER_MILLIS = 2_000;
     /** Bytes read and dropped while lingering before the connection closes anyway. */
     public static final long DEFAULT_MAX_DISCARDED_BYTES = 64 * 1024;

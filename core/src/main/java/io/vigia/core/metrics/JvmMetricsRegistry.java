@@ -12,7 +12,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
  * keeps its own metrics in its own registry and exposes both.
  *
  * <p>Registering loads a few hundred classes of the client library and of {@code java.lang.management},
- * which with nothing compiled yet takes about a tenth of a second. A server that wants to answer sooner
+ * which with nothing compiled yet takes about a tenth of a second. A server that must start serving sooner
  * calls {@link #registerInBackground()} and lets {@link MetricsExposition} wait for it at the first scrape.
  * Thread-safe.
  */
@@ -38,7 +38,7 @@ public final class JvmMetricsRegistry {
         return PrometheusRegistry.defaultRegistry;
     }
 
-    /** The registry that holds the JVM metrics once registered, without registering them. */
+    /** Returns the registry that contains the JVM metrics once registered, without registering them. */
     public static PrometheusRegistry registry() {
         return PrometheusRegistry.defaultRegistry;
     }
