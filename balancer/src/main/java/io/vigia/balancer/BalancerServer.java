@@ -21,6 +21,7 @@ import io.vigia.balancer.health.HealthProber;
 import io.vigia.balancer.health.OutlierDetector;
 import io.vigia.balancer.metrics.BalancerMetrics;
 import io.vigia.balancer.health.ProbeSettings;
+import io.vigia.balancer.logging.AccessLogFiles;
 import io.vigia.balancer.pool.ConnectionPools;
 import io.vigia.balancer.selection.Backend;
 import io.vigia.balancer.selection.BackendGroup;
@@ -101,6 +102,9 @@ public final class BalancerServer implements AutoCloseable {
             throw new IllegalStateException("the balancer was already started");
         }
         InetSocketAddress bindAddress = resolveListenAddress();
+        if (config.accessLogEnabled()) {
+            AccessLogFiles.attach(config.accessLogFormat());
+        }
         long startedAtMillis = System.currentTimeMillis();
         backends = new BackendGroup(newBackends(startedAtMillis), System::currentTimeMillis);
         backends.setSelector(config.loadBalancing().newSelector());

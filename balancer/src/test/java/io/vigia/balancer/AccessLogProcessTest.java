@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vigia.core.ErrorStatsJson;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The access log as a user turns it on: {@code Balancer.main} in a child JVM with the production
- * {@code logback.xml}, writing under a temporary log directory.
+ * The access log as a user turns it on: {@code Balancer.main} in a child JVM with the balancer's own
+ * logging configuration, writing under a temporary log directory.
  */
 class AccessLogProcessTest {
 
@@ -119,8 +119,9 @@ class AccessLogProcessTest {
         process.destroy();
         assertThat(process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
 
-        Path file = directory.resolve("access.log");
-        assertThat(Files.exists(file) ? readLines(file) : List.of()).isEmpty();
+        assertThat(directory.resolve("access.log")).doesNotExist();
+        assertThat(directory.resolve("access.json.log")).doesNotExist();
+        assertThat(directory.resolve("balancer.log")).content().contains("balancer stopped");
         assertThat(Files.readString(output)).contains("balancer stopped");
     }
 
@@ -152,18 +153,29 @@ class AccessLogProcessTest {
         throw new AssertionError("the balancer did not log its port within " + TIMEOUT);
     }
 
-    private ProcessBuilder newProcess(String... args) throws URISyntaxException {
-        // The test classpath also holds logback-test.xml, so the production file is named explicitly.
-        Path logbackXml = Path.of(Balancer.class.getResource("/logback.xml").toURI());
+    private ProcessBuilder newProcess(String... args) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-Dlogback.configurationFile=" + logbackXml,
                 "-Dvigia.log.dir=" + directory,
-                "-cp", System.getProperty("java.class.path"),
+                "-cp", productionClassPath(),
                 Balancer.class.getName()));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+    }
+
+    /**
+     * The test class path without test classes, whose logback-test.xml would replace the balancer's own
+     * logging configuration.
+     */
+    private static String productionClassPath() {
+        List<String> entries = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (!entry.endsWith("test-classes") && !entry.endsWith("-tests.jar")) {
+                entries.add(entry);
+            }
+        }
+        return String.join(File.pathSeparator, entries);
     }
 
     private List<Map<String, String>> awaitJsonLines(int count) throws InterruptedException {

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * Durations are milliseconds with microsecond precision; {@code upstream_ms} covers the last backend attempt.
  * A missing value is {@code -}: no upstream, no upstream time, no error bucket. The path has no query, which
  * may carry secrets. Status 0 means the client closed its connection before any response was sent.
- * Lines are never rate-limited; see {@code logback.xml} for what happens when the disk cannot keep up.
+ * Lines are never rate-limited; see {@code AccessLogFiles} for what happens when the disk cannot keep up.
  *
  * <p>Off unless enabled, and then {@link #log} costs one check. Called on event loops; thread-safe.
  */
@@ -27,11 +27,6 @@ public final class AccessLog {
 
     /** The logger that receives access log events. */
     public static final String LOGGER_NAME = "vigia.access";
-    /**
-     * System property that {@code logback.xml} reads to pick the access log appender, {@code text} or
-     * {@code json}; the command line sets it from {@code --access-log-format} before logging starts.
-     */
-    public static final String FORMAT_PROPERTY = "vigia.access.format";
     /** Longest path written; the rest is cut so one request cannot write a huge line. */
     static final int MAX_PATH_CHARS = 1024;
 

@@ -9,7 +9,7 @@ public enum AccessLogFormat {
     /** One JSON object per line, written by Logback's {@code JsonEncoder} from the event's key-value pairs. */
     JSON;
 
-    /** Returns the option value, which also names the Logback file that defines this format's appender. */
+    /** Returns the value of {@code --access-log-format} that selects this format. */
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }
