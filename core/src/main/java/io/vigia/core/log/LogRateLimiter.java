@@ -73,7 +73,9 @@ public final class LogRateLimiter {
      *
      * @param key what separates this line from similar ones, compared with {@code equals}; not null
      * @return {@link #SUPPRESSED} when the caller must not log, otherwise the number of lines for this key
-     *         suppressed since the last one let through (0 or more), for the caller to report
+     *         suppressed since the last one let through (0 or more), for the caller to report. A call
+     *         suppressed at the same moment may be counted in this report rather than in the next one, but
+     *         every suppressed call is reported exactly once.
      */
     public long tryAcquire(Object key) {
         Objects.requireNonNull(key, "key");

@@ -118,14 +118,17 @@ class LogRateLimiterTest {
         int callsPerThread = 2_000;
         String[] keys = {"a", "b"};
         AtomicLong passed = new AtomicLong();
+        AtomicLong reportedSuppressed = new AtomicLong();
         CountDownLatch start = new CountDownLatch(1);
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             Thread worker = new Thread(() -> {
                 awaitQuietly(start);
                 for (int i = 0; i < callsPerThread; i++) {
-                    if (limiter.tryAcquire(keys[i % keys.length]) != SUPPRESSED) {
+                    long result = limiter.tryAcquire(keys[i % keys.length]);
+                    if (result != SUPPRESSED) {
                         passed.incrementAndGet();
+                        reportedSuppressed.addAndGet(result);
                     }
                 }
             });
@@ -140,10 +143,12 @@ class LogRateLimiterTest {
 
         advanceMillis(60_000);
 
-        long callsPerKey = (long) threads * callsPerThread / keys.length;
+        // A call suppressed while the winning thread is between its compare-and-set and its read of the
+        // count is reported by that winner instead of by the next line, so only the total is exact.
+        long suppressedCalls = (long) threads * callsPerThread - keys.length;
         assertThat(passed.get()).as("one line per key").isEqualTo(keys.length);
-        assertThat(limiter.tryAcquire("a")).isEqualTo(callsPerKey - 1);
-        assertThat(limiter.tryAcquire("b")).isEqualTo(callsPerKey - 1);
+        long reportedLater = limiter.tryAcquire("a") + limiter.tryAcquire("b");
+        assertThat(reportedSuppressed.get() + reportedLater).as("suppressed calls reported").isEqualTo(suppressedCalls);
     }
 
     @Test
