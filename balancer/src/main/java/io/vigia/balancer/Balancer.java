@@ -59,11 +59,12 @@ public final class Balancer implements Callable<Integer> {
     @Option(names = "--host", paramLabel = "HOST", descriptionKey = "host")
     private String host = BalancerConfig.DEFAULT_HOST;
 
+    // The ports are read as text so that a non-number gets the port range in its message, not the int range.
     @Option(names = "--port", paramLabel = "PORT", descriptionKey = "port")
-    private Integer port;
+    private String port;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "PORT", descriptionKey = "port.positional")
-    private Integer positionalPort;
+    private String positionalPort;
 
     @Option(names = "--backends", split = ",", paramLabel = "HOST:PORT", descriptionKey = "backends")
     private List<String> backendLists = new ArrayList<>();
@@ -123,7 +124,7 @@ public final class Balancer implements Callable<Integer> {
     private String adminHost = BalancerConfig.DEFAULT_ADMIN_HOST;
 
     @Option(names = "--admin-port", paramLabel = "PORT", descriptionKey = "admin-port")
-    private int adminPort = BalancerConfig.ADMIN_DISABLED;
+    private String adminPort;
 
     @Option(names = "--load-balancing", paramLabel = "ALGORITHM", descriptionKey = "load-balancing")
     private String loadBalancing = BalancerConfig.DEFAULT_LOAD_BALANCING.configName();
@@ -224,7 +225,9 @@ public final class Balancer implements Callable<Integer> {
         } catch (ConfigException e) {
             String problem = message("problem." + e.problem().name());
             String text;
-            if (e.file() == null) {
+            if (e.problem() == ConfigProblem.INVALID_YAML) {
+                text = describeInvalidYaml(e);
+            } else if (e.file() == null) {
                 text = MessageFormat.format(message("error.invalid"), e.option(), e.value(), problem);
             } else if (e.problem() == ConfigProblem.UNKNOWN_KEY) {
                 // The key is the mistake, so it is not also quoted as a value.
@@ -234,6 +237,15 @@ public final class Balancer implements Callable<Integer> {
             }
             throw new ParameterException(spec.commandLine(), text);
         }
+    }
+
+    /** Returns the file and location of a YAML syntax error, then the parser's own message on a line of its own. */
+    private String describeInvalidYaml(ConfigException e) {
+        String where = e.line() > 0
+                ? MessageFormat.format(message("error.invalid.yaml"), e.file(), Integer.toString(e.line()),
+                        Integer.toString(e.column()))
+                : MessageFormat.format(message("error.invalid.yaml.unlocated"), e.file());
+        return where + System.lineSeparator() + MessageFormat.format(message("error.yaml.parser"), e.parserDetail());
     }
 
     private AccessLogFormat parseAccessLogFormat() {
@@ -284,7 +296,9 @@ public final class Balancer implements Callable<Integer> {
         setIfGiven("--pool-max-idle-per-backend", poolMaxIdlePerBackend, builder::poolMaxIdlePerBackend);
         setIfGiven("--recent-errors", recentErrors, builder::recentErrors);
         setIfGiven("--admin-host", adminHost, builder::adminHost);
-        setIfGiven("--admin-port", adminPort, builder::adminPort);
+        if (adminPort != null) {
+            builder.adminPort(parseListenPort("--admin-port", adminPort));
+        }
         if (given("--load-balancing")) {
             builder.loadBalancing(LoadBalancing.parse(loadBalancing, "--load-balancing"));
         }
@@ -316,13 +330,30 @@ public final class Balancer implements Callable<Integer> {
     }
 
     private int listenPort() {
-        if (port != null && positionalPort != null && !port.equals(positionalPort)) {
+        Integer optionPort = port == null ? null : parseListenPort("--port", port);
+        Integer argumentPort = positionalPort == null ? null : parseListenPort("PORT", positionalPort);
+        if (optionPort != null && argumentPort != null && !optionPort.equals(argumentPort)) {
             throw new ConfigException("--port", port + " / " + positionalPort, ConfigProblem.CONFLICTING_PORTS);
         }
-        if (port != null) {
-            return port;
+        if (optionPort != null) {
+            return optionPort;
         }
-        return positionalPort != null ? positionalPort : BalancerConfig.DEFAULT_PORT;
+        return argumentPort != null ? argumentPort : BalancerConfig.DEFAULT_PORT;
+    }
+
+    /**
+     * Parses a listen port from 0 to 65535.
+     *
+     * @throws ConfigException naming {@code option} and {@code text} when the text is not such a number
+     */
+    static int parseListenPort(String option, String text) {
+        boolean digitsOnly = !text.isEmpty() && text.length() <= 5
+                && text.chars().allMatch(c -> c >= '0' && c <= '9');
+        int value = digitsOnly ? Integer.parseInt(text) : -1;
+        if (value < 0 || value > 65535) {
+            throw new ConfigException(option, text, ConfigProblem.LISTEN_PORT_OUT_OF_RANGE);
+        }
+        return value;
     }
 
     private List<BackendAddress> backendAddresses() {

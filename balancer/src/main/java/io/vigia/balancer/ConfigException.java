@@ -10,6 +10,9 @@ public final class ConfigException extends IllegalArgumentException {
     private final String value;
     private final ConfigProblem problem;
     private final String file;
+    private final int line;
+    private final int column;
+    private final String parserDetail;
 
     public ConfigException(String option, Object value, ConfigProblem problem) {
         this(option, value, problem, null);
@@ -29,6 +32,32 @@ public final class ConfigException extends IllegalArgumentException {
         this.value = String.valueOf(value);
         this.problem = problem;
         this.file = file;
+        this.line = 0;
+        this.column = 0;
+        this.parserDetail = null;
+    }
+
+    private ConfigException(String file, int line, int column, String parserDetail) {
+        super(file + ": invalid YAML" + (line > 0 ? " at line " + line + ", column " + column : "")
+                + " (YAML parser: " + parserDetail + ")");
+        this.option = "--config";
+        this.value = file;
+        this.problem = ConfigProblem.INVALID_YAML;
+        this.file = file;
+        this.line = line;
+        this.column = column;
+        this.parserDetail = parserDetail;
+    }
+
+    /**
+     * Creates the exception for a configuration file that is not valid YAML.
+     *
+     * @param line         1-based line of the error, or 0 when the parser gave no location
+     * @param column       1-based column of the error, or 0 when the parser gave no location
+     * @param parserDetail the YAML parser's own message, in English
+     */
+    public static ConfigException invalidYaml(String file, int line, int column, String parserDetail) {
+        return new ConfigException(file, line, column, parserDetail);
     }
 
     /** The command-line option, for example {@code --port}, or the file key, for example {@code listen.port}. */
@@ -47,5 +76,20 @@ public final class ConfigException extends IllegalArgumentException {
     /** The configuration file that carried the value, or {@code null} when it came from the command line. */
     public String file() {
         return file;
+    }
+
+    /** The 1-based line of a YAML syntax error, or 0 for any other problem or when the parser gave none. */
+    public int line() {
+        return line;
+    }
+
+    /** The 1-based column of a YAML syntax error, or 0 for any other problem or when the parser gave none. */
+    public int column() {
+        return column;
+    }
+
+    /** The YAML parser's own English message for a syntax error, or {@code null} for any other problem. */
+    public String parserDetail() {
+        return parserDetail;
     }
 }

@@ -5,9 +5,9 @@ package io.vigia.balancer;
  * a translated text looked up by the constant's name.
  */
 public enum ConfigProblem {
-    LISTEN_PORT_OUT_OF_RANGE("expected a port from 0 to 65535"),
-    BACKEND_PORT_OUT_OF_RANGE("expected a port from 1 to 65535"),
-    PORT_NOT_A_NUMBER("the port is not a number, expected host:port"),
+    LISTEN_PORT_OUT_OF_RANGE("expected a port number from 0 to 65535"),
+    BACKEND_PORT_OUT_OF_RANGE("expected a port number from 1 to 65535"),
+    PORT_NOT_A_NUMBER("the port is not a number, expected host:port with a port number from 1 to 65535"),
     MISSING_PORT("missing port, expected host:port"),
     EMPTY_HOST("empty host, expected host:port"),
     UNBRACKETED_IPV6("an IPv6 address needs brackets, as in [::1]:5001"),

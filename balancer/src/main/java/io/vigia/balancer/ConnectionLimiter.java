@@ -1,13 +1,13 @@
 package io.vigia.balancer;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vigia.core.ErrorCause;
 import io.vigia.core.ErrorMonitor;
 import io.vigia.core.http.ErrorResponse;
 import io.vigia.core.http.HttpResponses;
+import io.vigia.core.http.LingeringClose;
 import io.vigia.core.log.LogRateLimiter;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Caps the number of client connections open at once. A connection over the cap gets a 503 response at
- * once, without its request being read, and is closed. It is never queued.
+ * once, without its request being read, and is closed with a {@link LingeringClose}. It is never queued.
  *
  * <p>Called from every event loop as connections are accepted; the count is an {@link AtomicInteger} that
  * each accepted connection decrements when it closes.
@@ -67,6 +67,7 @@ final class ConnectionLimiter {
                 ErrorCause.CONNECTION_LIMIT, null);
         ProxyHeaders.setConnection(response.headers(), false, false);
         channel.pipeline().addLast("encoder", new HttpResponseEncoder());
-        channel.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        // A client may already be sending its request, so close without a reset that would hide the 503.
+        LingeringClose.closeAfter(channel.writeAndFlush(response));
     }
 }

@@ -40,14 +40,15 @@ final class RequestRejectedException extends DecoderException {
         if (failure instanceof RequestRejectedException) {
             return (RequestRejectedException) failure;
         }
-        String detail = ProxyExchange.describe(failure);
+        // RequestValidator replaces the codec's 414 and 431 messages with ones that name the limit. These two
+        // cover a failure that did not pass through it, still without Netty's own message.
         if (failure instanceof TooLongHttpLineException) {
-            return new RequestRejectedException(ErrorCause.URI_TOO_LONG, "request line too long: " + detail);
+            return new RequestRejectedException(ErrorCause.URI_TOO_LONG, "request line too long");
         }
         if (failure instanceof TooLongHttpHeaderException) {
-            return new RequestRejectedException(ErrorCause.HEADERS_TOO_LARGE,
-                    "request header section too large: " + detail);
+            return new RequestRejectedException(ErrorCause.HEADERS_TOO_LARGE, "request header section too large");
         }
-        return new RequestRejectedException(ErrorCause.MALFORMED_REQUEST, "malformed request: " + detail);
+        return new RequestRejectedException(ErrorCause.MALFORMED_REQUEST,
+                "malformed request: " + ProxyExchange.describe(failure));
     }
 }

@@ -14,6 +14,8 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import io.vigia.core.ErrorCause;
 import java.util.Iterator;
@@ -43,19 +45,24 @@ import java.util.Locale;
  * An absolute-form target is rewritten to origin-form and its authority replaces {@code Host}, as RFC 9112
  * section 3.2.2 requires of a server. {@code Content-Length} is rewritten as the plain number the decoder
  * read. A chunked body that grows past the limit is cut: its next part is
- * replaced by a failed {@code LastHttpContent} (413) and the rest of that body is released.
+ * replaced by a failed {@code LastHttpContent} (413) and the rest of that body is released. A request line or
+ * header section that the codec already failed as too long (414, 431) gets a message naming the limit.
  *
  * <p>It sits after the error recorder so that a rejected request is recorded with its method and target.
  * One instance per connection, touched only on the connection's event loop.
  */
 final class RequestValidator extends ChannelInboundHandlerAdapter {
 
+    private final int maxRequestLineBytes;
+    private final int maxHeaderBytes;
     private final long maxBodyBytes;
     private long bodyBytes;
     private boolean countingBody;
     private boolean discardingBody;
 
     RequestValidator(ClientLimits limits) {
+        this.maxRequestLineBytes = limits.maxRequestLineBytes();
+        this.maxHeaderBytes = limits.maxHeaderBytes();
         this.maxBodyBytes = limits.maxBodyBytes();
     }
 
@@ -75,6 +82,7 @@ final class RequestValidator extends ChannelInboundHandlerAdapter {
         discardingBody = false;
         bodyBytes = 0;
         if (request.decoderResult().isFailure()) {
+            replaceCodecMessage(request);
             return;
         }
         String problem = findProblem(request);
@@ -177,6 +185,21 @@ final class RequestValidator extends ChannelInboundHandlerAdapter {
         request.setUri(rest.startsWith("/") ? rest : "/" + rest);
         request.headers().set(HttpHeaderNames.HOST, authority);
         return null;
+    }
+
+    /**
+     * Replaces Netty's message on the codec's 414 and 431 failures with one that names the limit, because the
+     * message becomes the response body and the recorded error.
+     */
+    private void replaceCodecMessage(HttpRequest request) {
+        Throwable failure = request.decoderResult().cause();
+        if (failure instanceof TooLongHttpLineException) {
+            fail(request, ErrorCause.URI_TOO_LONG, "request line too long: the maximum is " + maxRequestLineBytes
+                    + " bytes");
+        } else if (failure instanceof TooLongHttpHeaderException) {
+            fail(request, ErrorCause.HEADERS_TOO_LARGE, "request header section too large: the maximum is "
+                    + maxHeaderBytes + " bytes");
+        }
     }
 
     private static void fail(HttpRequest request, ErrorCause cause, String message) {

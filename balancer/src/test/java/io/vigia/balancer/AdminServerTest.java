@@ -125,6 +125,32 @@ class AdminServerTest {
     }
 
     @Test
+    void oversizedExpectContinueGetsJson413AndClose() throws Exception {
+        int adminPort = startWithAdmin();
+        balancer.adminServer().addRoute("/upload", request -> new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.OK));
+
+        try (TestHttpClient client = new TestHttpClient(adminPort)) {
+            client.send("POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 70000\r\n"
+                    + "Expect: 100-continue\r\n\r\n");
+            TestHttpClient.Response response = client.readResponse();
+
+            assertThat(response.status()).isEqualTo(413);
+            assertThat(response.header("Connection")).isEqualTo("close");
+            assertThat(response.json().path("type").asText()).isEqualTo("413_CONTENT_TOO_LARGE");
+            assertThat(response.json().path("error").asText()).isEqualTo(
+                    "request body too large: Content-Length 70000 exceeds the admin listener's maximum of 65536 bytes");
+            // The balancer reads and drops a body sent anyway, instead of resetting, and then closes.
+            client.send("x".repeat(16 * 1024));
+            assertThat(client.isClosedByServer()).isTrue();
+        }
+        try (TestHttpClient client = new TestHttpClient(adminPort)) {
+            PrometheusText metrics = PrometheusText.parse(client.get("/metrics").text());
+            assertThat(metrics.value("vigia_admin_errors_total", "bucket", "413_CONTENT_TOO_LARGE")).isEqualTo(1.0);
+        }
+    }
+
+    @Test
     void adminErrorsAreCountedApartFromProxiedErrors() throws Exception {
         int adminPort = startWithAdmin();
 

@@ -1,6 +1,7 @@
 package io.vigia.balancer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -8,6 +9,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,7 +50,46 @@ class BalancerCommandTest {
         Run run = run("--lang", "en", "99999");
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("--port", "99999");
+        assertThat(run.err()).contains("PORT", "'99999'", "0 to 65535");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "--port, abc", "--port, -5", "--port, 99999999999", "--admin-port, abc", "--admin-port, 70000",
+        "--admin-port, -1", "PORT, abc",
+    })
+    void invalidListenPortNamesPortRange(String option, String value) {
+        String[] portArgs = option.equals("PORT") ? new String[] {value} : new String[] {option, value};
+        Run english = run(concat(new String[] {"--lang", "en"}, portArgs));
+        Run spanish = run(concat(new String[] {"--lang", "es"}, portArgs));
+
+        assertThat(english.exitCode()).isEqualTo(2);
+        assertThat(english.err()).isEqualTo(lines("Invalid value for " + option + ": '" + value
+                + "' (expected a port number from 0 to 65535).", "Run with --help to see every option."));
+        assertThat(spanish.exitCode()).isEqualTo(2);
+        assertThat(spanish.err()).isEqualTo(lines("Valor no válido para " + option + ": '" + value
+                + "' (se esperaba un número de puerto entre 0 y 65535).",
+                "Ejecute con --help para ver todas las opciones."));
+    }
+
+    @Test
+    void negativeAdminPortDoesNotDisableListener() {
+        assertThatThrownBy(() -> parse("--lang", "en", "--admin-port", "-1"))
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("--admin-port")
+                .hasMessageContaining("0 to 65535");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"--backends, 127.0.0.1:abc", "--backend, 127.0.0.1:-1"})
+    void invalidBackendPortNamesPortRange(String option, String value) {
+        Run english = run("--lang", "en", option, value);
+        Run spanish = run("--lang", "es", option, value);
+
+        assertThat(english.exitCode()).isEqualTo(2);
+        assertThat(english.err()).contains(option + ": '" + value + "'", "port number from 1 to 65535");
+        assertThat(spanish.exitCode()).isEqualTo(2);
+        assertThat(spanish.err()).contains(option + ": '" + value + "'", "número de puerto entre 1 y 65535");
     }
 
     @Test
@@ -170,6 +211,12 @@ class BalancerCommandTest {
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).isEqualTo(lines("Opción desconocida: '--ris'.", "¿Quiso decir --rise?",
                 "Ejecute con --help para ver todas las opciones."));
+    }
+
+    private static String[] concat(String[] first, String[] second) {
+        String[] all = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, all, first.length, second.length);
+        return all;
     }
 
     private static String lines(String... lines) {

@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,9 +46,11 @@ class ClientLimitsTest {
 
             assertThat(response.status()).isEqualTo(414);
             assertThat(response.json().get("type").asText()).isEqualTo("414_URI_TOO_LONG");
+            assertThat(response.json().get("error").asText())
+                    .isEqualTo("request line too long: the maximum is 1024 bytes");
             assertThat(client.isClosedByServer()).isTrue();
         }
-        assertRecorded(414, ErrorCause.URI_TOO_LONG, "request line");
+        assertRecorded(414, ErrorCause.URI_TOO_LONG, "request line too long: the maximum is 1024 bytes");
         assertThat(backend.received()).isEmpty();
     }
 
@@ -71,9 +74,13 @@ class ClientLimitsTest {
             TestHttpClient.Response response = client.readResponse();
 
             assertThat(response.status()).isEqualTo(431);
+            assertThat(response.json().get("type").asText()).isEqualTo("431_REQUEST_HEADER_FIELDS_TOO_LARGE");
+            assertThat(response.json().get("error").asText())
+                    .isEqualTo("request header section too large: the maximum is 1024 bytes");
             assertThat(client.isClosedByServer()).isTrue();
         }
-        assertRecorded(431, ErrorCause.HEADERS_TOO_LARGE, "header");
+        assertRecorded(431, ErrorCause.HEADERS_TOO_LARGE,
+                "request header section too large: the maximum is 1024 bytes");
         assertThat(backend.received()).isEmpty();
     }
 
@@ -286,6 +293,66 @@ class ClientLimitsTest {
         assertRecorded(503, ErrorCause.CONNECTION_LIMIT, "maximum of 2");
 
         Await.until("a free connection slot", Duration.ofSeconds(5), this::acceptsRequest);
+    }
+
+    @Test
+    void connectionLimit503LingersForClientStillSending() throws Exception {
+        start(limits -> limits.withMaxConnections(1));
+
+        try (TestHttpClient holder = new TestHttpClient(balancer.port())) {
+            assertThat(holder.get("/one").status()).isEqualTo(200);
+            assertLingeringRejection();
+        }
+    }
+
+    /** Opens a connection over the limit, reads its 503 and then keeps sending, as a client mid-upload would. */
+    private void assertLingeringRejection() throws Exception {
+        try (Socket rejected = new Socket("127.0.0.1", balancer.port())) {
+            rejected.setSoTimeout(5_000);
+            InputStream in = rejected.getInputStream();
+            OutputStream out = rejected.getOutputStream();
+            String head = readHead(in);
+            in.readNBytes(contentLength(head));
+
+            assertThat(head).startsWith("HTTP/1.1 503");
+            assertThat(readEndOfStream(in)).isEqualTo("end of stream");
+            // A connection closed outright sends a reset in reply to the first write, so the next write fails.
+            // A lingering one reads and drops up to 64 KiB for 2 s.
+            byte[] part = new byte[8 * 1024];
+            for (int write = 0; write < 3; write++) {
+                assertThat(tryWrite(out, part)).as("write %d after the 503", write).isEqualTo("written");
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    private static String tryWrite(OutputStream out, byte[] bytes) {
+        try {
+            out.write(bytes);
+            out.flush();
+            return "written";
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    private static int contentLength(String head) {
+        for (String line : head.split("\r\n")) {
+            if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+                return Integer.parseInt(line.substring("content-length:".length()).trim());
+            }
+        }
+        throw new AssertionError("no Content-Length in " + head);
+    }
+
+    /** Reads past the response: "end of stream", or what came instead, such as a reset. */
+    private static String readEndOfStream(InputStream in) {
+        try {
+            int next = in.read();
+            return next == -1 ? "end of stream" : "one more byte: " + next;
+        } catch (IOException e) {
+            return e.toString();
+        }
     }
 
     private boolean acceptsRequest() {

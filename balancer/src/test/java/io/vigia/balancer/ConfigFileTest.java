@@ -1,6 +1,7 @@
 package io.vigia.balancer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -149,8 +150,9 @@ class ConfigFileTest {
                 new String[] {"backends: [{address: \"127.0.0.1:1\", wieght: 2}]\n", "backends[0].wieght",
                     "unknown key backends[0].wieght;", "example.yaml"},
                 new String[] {"listen: {port: 70000}\n", "listen.port", "'70000'", "0 to 65535"},
-                new String[] {"listen: {port: eighty}\n", "listen.port", "'eighty'", "wrong type"},
-                new String[] {"listen: {port: 80.5}\n", "listen.port", "80.5", "wrong type"},
+                new String[] {"listen: {port: eighty}\n", "listen.port", "'eighty'",
+                    "port number from 0 to 65535"},
+                new String[] {"listen: {port: 80.5}\n", "listen.port", "80.5", "port number from 0 to 65535"},
                 new String[] {"admin: {port: 65536}\n", "admin.port", "'65536'", "0 to 65535"},
                 new String[] {"timeouts: {connect-ms: -5}\n", "timeouts.connect-ms", "'-5'", "greater than 0"},
                 new String[] {"timeouts: {idle-ms: -1}\n", "timeouts.idle-ms", "'-1'", "0 or more"},
@@ -215,17 +217,59 @@ class ConfigFileTest {
         Run run = run("--lang", "en", "--config", file.toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("--config", "invalid YAML", "listen");
+        assertThat(run.err()).contains(file + ": invalid YAML at line 2", "YAML parser detail: ", "'listen'");
     }
 
     @Test
-    void malformedYamlExitsWith2WithLine() throws IOException {
-        Path file = write("listen:\n  port: [1\n");
+    void malformedYamlNamesLineAndColumn() throws IOException {
+        Path file = write("listen:\n  host: 127.0.0.1\n\tport: 8080\n");
+
+        Run english = run("--lang", "en", "--config", file.toString());
+        Run spanish = run("--lang", "es", "--config", file.toString());
+
+        assertThat(english.exitCode()).isEqualTo(2);
+        assertThat(english.err().lines()).containsExactly(
+                file + ": invalid YAML at line 3, column 1.",
+                "YAML parser detail: while scanning for the next token: found character '\\t(TAB)' that cannot"
+                        + " start any token. (Do not use \\t(TAB) for indentation)",
+                "Run with --help to see every option.");
+        assertThat(spanish.exitCode()).isEqualTo(2);
+        assertThat(spanish.err()).startsWith(file + ": YAML no válido en la línea 3, columna 1."
+                + System.lineSeparator()
+                + "Detalle del analizador YAML (en inglés): while scanning for the next token: found character");
+    }
+
+    @Test
+    void unclosedYamlQuoteNamesWhereInputEnds() throws IOException {
+        Path file = write("backends:\n  - address: \"127.0.0.1:5001\n");
 
         Run run = run("--lang", "en", "--config", file.toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("--config", "invalid YAML", "line");
+        assertThat(run.err()).startsWith(file + ": invalid YAML at line 3, column 1." + System.lineSeparator()
+                + "YAML parser detail: while scanning a quoted scalar: found unexpected end of stream");
+        assertThat(run.err()).doesNotContain("Invalid value for --config");
+    }
+
+    @Test
+    void listenPortNotNumberNamesPortRange() throws IOException {
+        Path file = write("listen:\n  port: http\n");
+
+        Run run = run("--lang", "en", "--config", file.toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).startsWith(file
+                + ": invalid value for listen.port: 'http' (expected a port number from 0 to 65535).");
+    }
+
+    @Test
+    void negativeAdminPortInFileRejected() throws IOException {
+        Path file = write("admin:\n  port: -1\n");
+
+        // Parsed only: before this check, the file turned the admin listener off and the balancer started.
+        assertThatThrownBy(() -> parse("--lang", "en", "--config", file.toString()))
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessage(file + ": invalid value for admin.port: '-1' (expected a port number from 0 to 65535).");
     }
 
     @Test

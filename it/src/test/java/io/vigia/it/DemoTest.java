@@ -13,11 +13,14 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.LoggerFactory;
 
 class DemoTest {
@@ -57,6 +60,31 @@ class DemoTest {
 
             assertThat(output.stderr()).startsWith("El puerto " + port + " (balanceador) ya está en uso.");
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Language.class)
+    void bannerUrlsStartInOneColumn(Language language) {
+        Messages messages = Messages.of(language);
+        String url = "http://127.0.0.1:8080";
+        List<String> lines = List.of(
+                messages.format("demo.backend", "1", url),
+                messages.format("demo.balancer", url),
+                messages.format("demo.dashboard", url + "/dashboard"));
+
+        assertThat(lines).extracting(line -> line.indexOf(url)).as("column of the URL in %s", lines)
+                .containsOnly(lines.get(0).indexOf(url));
+    }
+
+    @Test
+    void scenarioHintIsReadmeCommand() throws IOException {
+        // The tests run in the it module, so the READMEs are one level up.
+        String readme = Files.readString(Path.of("..", "README.md"));
+        String spanishReadme = Files.readString(Path.of("..", "README.es.md"));
+
+        assertThat(Demo.SCENARIO_COMMAND).isEqualTo("mvn -q -pl it exec:java -Dexec.args=scenario");
+        assertThat(readme).contains(Demo.SCENARIO_COMMAND);
+        assertThat(spanishReadme).contains(Demo.SCENARIO_COMMAND);
     }
 
     @Test

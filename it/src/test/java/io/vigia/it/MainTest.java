@@ -70,7 +70,7 @@ class MainTest {
         assertThat(output.status()).isEqualTo(Main.EXIT_FAILURE);
         assertThat(output.stdout()).isEmpty();
         assertThat(output.stderr().lines()).containsExactly("No se puede conectar con el balanceador en"
-                + " http://127.0.0.1:" + port + ". Inicie el sistema con: mvn -pl it exec:java -Dexec.args=demo");
+                + " http://127.0.0.1:" + port + ". Inicie el sistema con: mvn -q -pl it exec:java -Dexec.args=demo");
     }
 
     private static ConsoleOutput run(String... args) {

@@ -117,7 +117,7 @@ class ScenarioTest {
         assertThat(output.status()).isEqualTo(1);
         assertThat(output.stdout()).isEmpty();
         assertThat(output.stderr()).isEqualTo("Cannot connect to the balancer at " + url
-                + ". Start the stack with: mvn -pl it exec:java -Dexec.args=demo" + System.lineSeparator());
+                + ". Start the stack with: mvn -q -pl it exec:java -Dexec.args=demo" + System.lineSeparator());
     }
 
     /** Starts a stub that responds to the three scenario requests and the stats request with the given statuses. */

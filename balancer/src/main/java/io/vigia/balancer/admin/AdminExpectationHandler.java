@@ -6,16 +6,20 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.vigia.core.http.ExpectContinue;
+import io.vigia.core.http.HttpResponses;
 import io.vigia.core.http.LingeringClose;
 
 /**
  * Handles the {@code Expect} header of an admin request before the aggregator behind it would send
  * {@code 100 Continue}: a request that {@link AdminServerHandler} would reject on its head gets that 4xx at
- * once, an unsupported expectation gets 417, and the connection then closes, because the client may never
- * send the body. Every other request passes on, and the aggregator sends the {@code 100 Continue}.
+ * once, a declared body over the aggregator's limit gets 413, an unsupported expectation gets 417, and the
+ * connection then closes, because the client may never send the body. Every other request passes on, and
+ * the aggregator sends the {@code 100 Continue}.
  *
  * <pre>
  *   HttpServerCodec  &lt;-&gt;  DashboardHandler (root)  &lt;-&gt;  AdminExpectationHandler
@@ -27,11 +31,14 @@ import io.vigia.core.http.LingeringClose;
 final class AdminExpectationHandler extends ChannelInboundHandlerAdapter {
 
     private final AdminServer server;
+    private final int maxRequestBytes;
     /** True once a rejection closes the connection: everything read after it is released. */
     private boolean closing;
 
-    AdminExpectationHandler(AdminServer server) {
+    /** @param maxRequestBytes the aggregator's limit on the request body, in bytes */
+    AdminExpectationHandler(AdminServer server, int maxRequestBytes) {
         this.server = server;
+        this.maxRequestBytes = maxRequestBytes;
     }
 
     @Override
@@ -60,6 +67,20 @@ final class AdminExpectationHandler extends ChannelInboundHandlerAdapter {
         if (ExpectContinue.hasUnsupportedExpectation(request)) {
             return ExpectContinue.expectationFailed(request);
         }
-        return ExpectContinue.awaitsContinue(request) ? AdminServerHandler.reject(server, request) : null;
+        if (!ExpectContinue.awaitsContinue(request)) {
+            return null;
+        }
+        FullHttpResponse rejection = AdminServerHandler.reject(server, request);
+        if (rejection != null) {
+            return rejection;
+        }
+        // Without this, the aggregator would send its own empty 413 and keep the connection open.
+        long contentLength = HttpUtil.getContentLength(request, -1L);
+        if (contentLength > maxRequestBytes) {
+            return HttpResponses.error(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request body too large: "
+                    + "Content-Length " + contentLength + " exceeds the admin listener's maximum of "
+                    + maxRequestBytes + " bytes");
+        }
+        return null;
     }
 }

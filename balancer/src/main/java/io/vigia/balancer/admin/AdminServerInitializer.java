@@ -43,7 +43,7 @@ final class AdminServerInitializer extends ChannelInitializer<Channel> {
                 .addLast("codec", new HttpServerCodec())
                 .addLast("errors", errorCounter)
                 .addLast("dashboard", dashboard.newRootHandler())
-                .addLast("expectation", new AdminExpectationHandler(server))
+                .addLast("expectation", new AdminExpectationHandler(server, MAX_REQUEST_BYTES))
                 .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES))
                 .addLast("admin", new AdminServerHandler(server));
     }

@@ -1,5 +1,6 @@
 package io.vigia.balancer.config;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * A YAML configuration file, read and checked, ready to be laid over the defaults of a
@@ -122,6 +124,10 @@ public final class ConfigFile {
         }
         ConfigDocument.Listen admin = document.admin();
         if (admin != null) {
+            // A negative port would pass as BalancerConfig.ADMIN_DISABLED and turn the listener off unnoticed.
+            if (admin.port() != null && admin.port() < 0) {
+                throw new ConfigException("admin.port", admin.port(), ConfigProblem.LISTEN_PORT_OUT_OF_RANGE, file);
+            }
             set("--admin-host", admin.host(), builder::adminHost);
             set("--admin-port", admin.port(), builder::adminPort);
         }
@@ -237,18 +243,37 @@ public final class ConfigFile {
         try {
             return MAPPER.readTree(path.toFile());
         } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
-            throw new ConfigException("--config", file + where + ": " + e.getOriginalMessage(),
-                    ConfigProblem.INVALID_YAML);
+            throw invalidYaml(e, file);
         } catch (IOException e) {
             throw new ConfigException("--config", file + ": " + e.getMessage(), ConfigProblem.FILE_NOT_READABLE);
         }
+    }
+
+    /**
+     * Creates the exception for a YAML syntax error at the position where SnakeYAML, the parser under Jackson's
+     * YAML module, found the problem. Jackson's own location is that of the last token read, often lines earlier.
+     */
+    private static ConfigException invalidYaml(JsonProcessingException e, String file) {
+        if (e.getCause() instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
+            String detail = marked.getContext() == null ? marked.getProblem()
+                    : marked.getContext() + ": " + marked.getProblem();
+            return ConfigException.invalidYaml(file, marked.getProblemMark().getLine() + 1,
+                    marked.getProblemMark().getColumn() + 1, detail);
+        }
+        JsonLocation location = e.getLocation();
+        int line = location == null ? 0 : Math.max(location.getLineNr(), 0);
+        int column = line == 0 ? 0 : Math.max(location.getColumnNr(), 0);
+        String message = e.getOriginalMessage() == null ? e.toString() : e.getOriginalMessage();
+        return ConfigException.invalidYaml(file, line, column, message.lines().findFirst().orElse(""));
     }
 
     private static ConfigException mappingError(JsonMappingException e, JsonNode tree, String file) {
         String key = keyPath(e.getPath());
         if (e instanceof UnrecognizedPropertyException unknown) {
             return new ConfigException(key, unknown.getPropertyName(), ConfigProblem.UNKNOWN_KEY, file);
+        }
+        if (key.equals("listen.port") || key.equals("admin.port")) {
+            return new ConfigException(key, valueAt(tree, e.getPath()), ConfigProblem.LISTEN_PORT_OUT_OF_RANGE, file);
         }
         if (e instanceof InvalidFormatException invalid) {
             return new ConfigException(key, invalid.getValue(), ConfigProblem.WRONG_TYPE, file);
