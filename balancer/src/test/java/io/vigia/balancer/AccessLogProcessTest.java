@@ -123,6 +123,8 @@ class AccessLogProcessTest {
         assertThat(directory.resolve("access.json.log")).doesNotExist();
         assertThat(directory.resolve("balancer.log")).content().contains("balancer stopped");
         assertThat(Files.readString(output)).contains("balancer stopped");
+        // Logback prints its own status lines only when its configuration has errors or warnings.
+        assertThat(Files.readString(output)).doesNotContain("|-WARN", "|-ERROR");
     }
 
     @Test

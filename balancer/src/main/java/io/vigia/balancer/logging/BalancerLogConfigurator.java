@@ -109,7 +109,6 @@ public final class BalancerLogConfigurator extends ContextAwareBase implements C
         policy.start();
 
         appender.setRollingPolicy(policy);
-        appender.setTriggeringPolicy(policy);
         appender.start();
         return appender;
     }
