@@ -78,17 +78,17 @@ public final class ConfigException extends IllegalArgumentException {
         return file;
     }
 
-    /** The 1-based line of a YAML syntax error, or 0 for any other problem or when the parser gave none. */
+    /** Returns the 1-based line of a YAML syntax error, or 0 for any other problem or when the parser gave none. */
     public int line() {
         return line;
     }
 
-    /** The 1-based column of a YAML syntax error, or 0 for any other problem or when the parser gave none. */
+    /** Returns the 1-based column of a YAML syntax error, or 0 for any other problem or when the parser gave none. */
     public int column() {
         return column;
     }
 
-    /** The YAML parser's own English message for a syntax error, or {@code null} for any other problem. */
+    /** Returns the YAML parser's own English message for a syntax error, or {@code null} for any other problem. */
     public String parserDetail() {
         return parserDetail;
     }

@@ -167,8 +167,8 @@ class AccessLogProcessTest {
     }
 
     /**
-     * The test class path without test classes, whose logback-test.xml would replace the balancer's own
-     * logging configuration.
+     * Returns the test class path without test classes, because their logback-test.xml would replace the
+     * balancer's own logging configuration.
      */
     private static String productionClassPath() {
         List<String> entries = new ArrayList<>();

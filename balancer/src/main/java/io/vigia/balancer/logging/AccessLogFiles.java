@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Adds the access log's own files to the logger {@value AccessLog#LOGGER_NAME}: {@code LOG_DIR/access.log}
- * for the text format, {@code LOG_DIR/access.json.log} for JSON. A file rolls daily and at 50 MB; rolled
+ * for the text format, {@code LOG_DIR/access.json.log} for JSON. A file rolls daily and at 50 MB, and rolled
  * files are compressed and kept 14 days, at most 1 GB in all.
  *
  * <p>Lines pass through an {@link ch.qos.logback.classic.AsyncAppender} with a queue of 65536 lines. The

@@ -89,7 +89,7 @@ public final class BalancerLogConfigurator extends ContextAwareBase implements C
         return encoder;
     }
 
-    /** A started file appender that rolls daily and at {@code maxFileSize}, keeping 14 days of files. */
+    /** Creates and starts a file appender that rolls daily and at {@code maxFileSize}, keeping 14 days of files. */
     static RollingFileAppender<ILoggingEvent> rollingFile(LoggerContext context, String name, String path,
                                                           String rolledPattern, String maxFileSize,
                                                           String totalSizeCap, Encoder<ILoggingEvent> encoder) {
@@ -114,8 +114,8 @@ public final class BalancerLogConfigurator extends ContextAwareBase implements C
     }
 
     /**
-     * A started {@link AsyncAppender} in front of {@code target} with {@code neverBlock} set and no
-     * discarding threshold: it drops no event of any level until its queue is full, and then drops new ones.
+     * Creates and starts an {@link AsyncAppender} in front of {@code target}, with {@code neverBlock} set and
+     * no discarding threshold. It drops no event of any level until its queue is full, then drops new ones.
      */
     static AsyncAppender async(LoggerContext context, String name, Appender<ILoggingEvent> target, int queueSize) {
         AsyncAppender async = new AsyncAppender();
