@@ -12,14 +12,15 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
 import io.vigia.core.http.VigiaHeaders;
+import java.util.Iterator;
 import java.util.List;
 
 /**
  * Header rewriting between the client side and the backend side of the proxy.
  *
  * <p>Hop-by-hop headers (RFC 9110 section 7.6.1) describe one connection and are removed in both
- * directions: {@code Connection} and every header it names, {@code Keep-Alive}, {@code Proxy-Connection},
- * {@code TE}, {@code Trailer}, {@code Transfer-Encoding}, {@code Upgrade}, {@code Proxy-Authorization} and
+ * directions: {@code Connection} and every header it names, {@code Keep-Alive}, {@code Close} (a reserved
+ * name), {@code Proxy-Connection}, {@code TE}, {@code Trailer}, {@code Transfer-Encoding}, {@code Upgrade}, {@code Proxy-Authorization} and
  * {@code Proxy-Authenticate}. Message framing is then set again for the next hop. The methods mutate the
  * headers of the message they are given; they run on the event loop that decoded it.
  */
@@ -30,10 +31,13 @@ final class ProxyHeaders {
     static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
     static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
     static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+    /** RFC 9110 section 18.4 reserves the field name {@code Close}, since it would clash with the connection option. */
+    static final AsciiString CLOSE = AsciiString.cached("close");
 
     private static final AsciiString[] HOP_BY_HOP = {
         HttpHeaderNames.CONNECTION,
         KEEP_ALIVE,
+        CLOSE,
         PROXY_CONNECTION,
         HttpHeaderNames.TE,
         HttpHeaderNames.TRAILER,
@@ -48,7 +52,7 @@ final class ProxyHeaders {
 
     /** Removes every hop-by-hop header, including each header named in a {@code Connection} value. */
     static void removeHopByHop(HttpHeaders headers) {
-        if (headers.contains(HttpHeaderNames.CONNECTION)) {
+        if (namesOtherHeaders(headers)) {
             for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
                 removeListedHeaders(headers, value);
             }
@@ -131,6 +135,22 @@ final class ProxyHeaders {
         } else if (clientHttp10) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
+    }
+
+    /**
+     * Returns whether a {@code Connection} header names anything but {@code keep-alive} or {@code close}, which are
+     * removed anyway. Most messages have one such header or none, and this check allocates no list for them.
+     */
+    private static boolean namesOtherHeaders(HttpHeaders headers) {
+        Iterator<String> values = headers.valueStringIterator(HttpHeaderNames.CONNECTION);
+        while (values.hasNext()) {
+            String value = values.next();
+            if (!HttpHeaderValues.KEEP_ALIVE.contentEqualsIgnoreCase(value)
+                    && !HttpHeaderValues.CLOSE.contentEqualsIgnoreCase(value)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void removeListedHeaders(HttpHeaders headers, String connectionValue) {

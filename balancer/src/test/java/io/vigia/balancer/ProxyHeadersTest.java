@@ -27,6 +27,32 @@ class ProxyHeadersTest {
     }
 
     @Test
+    void removesNameInSecondConnectionHeader() {
+        HttpHeaders headers = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/").headers();
+        headers.add("Connection", "Keep-Alive");
+        headers.add("Connection", "X-Secret");
+        headers.add("X-Secret", "s").add("X-Kept", "k");
+
+        ProxyHeaders.removeHopByHop(headers);
+
+        assertThat(headers.names()).containsExactly("X-Kept");
+    }
+
+    @Test
+    void alwaysRemovesCloseField() {
+        HttpHeaders listed = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/").headers();
+        listed.add("Connection", "close").add("Close", "x").add("X-Kept", "k");
+        HttpHeaders unlisted = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/").headers();
+        unlisted.add("Close", "x").add("X-Kept", "k");
+
+        ProxyHeaders.removeHopByHop(listed);
+        ProxyHeaders.removeHopByHop(unlisted);
+
+        assertThat(listed.names()).containsExactly("X-Kept");
+        assertThat(unlisted.names()).containsExactly("X-Kept");
+    }
+
+    @Test
     void removesFixedHopByHopHeaders() {
         HttpHeaders headers = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/").headers();
         for (String name : new String[] {"Keep-Alive", "Proxy-Connection", "TE", "Trailer", "Transfer-Encoding",
