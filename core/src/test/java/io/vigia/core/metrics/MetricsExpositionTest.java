@@ -12,6 +12,7 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vigia.core.testing.PrometheusText;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -66,6 +67,22 @@ class MetricsExpositionTest {
         assertThat(parsed.value("test_own_total")).isEqualTo(1.0);
         assertThat(parsed.sum("jvm_memory_used_bytes", "area", "heap")).isPositive();
         assertThat(parsed.samples("jvm_threads_current")).hasSize(1);
+        assertThat(parsed.samples("jvm_gc_collection_seconds_count")).isNotEmpty();
+    }
+
+    @Test
+    void jvmRegistryOmitsAllocationCounters() throws InterruptedException {
+        exposition = new MetricsExposition(new PrometheusRegistry(), JvmMetricsRegistry.get());
+
+        // Those counters get their first samples from the notification of a collection, delivered on another
+        // thread within milliseconds, so absence is checked for a second after one.
+        System.gc();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        while (System.nanoTime() < deadline) {
+            PrometheusText parsed = PrometheusText.parse(scrape(null, "text/plain; version=0.0.4; charset=utf-8"));
+            assertThat(parsed.samples("jvm_memory_pool_allocated_bytes_total")).isEmpty();
+            Thread.sleep(50);
+        }
     }
 
     private String scrape(String accept, String expectedContentType) {
