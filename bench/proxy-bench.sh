@@ -804,14 +804,22 @@ markdown_404_table() {
     }' "$SUMMARY_TSV"
 }
 
-environment_lines() {
+# Prints the commit under test and whether the tree differs from it. Files under bench/results are left out,
+# because that is where this script writes its reports, so earlier reports are not changes to what is measured.
+tree_text() {
   local commit
   commit=$(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)
-  if [[ -n $(git -C "$REPO_DIR" status --porcelain 2>/dev/null | head -1) ]]; then commit+=" with uncommitted changes"; fi
+  if [[ -n $(git -C "$REPO_DIR" status --porcelain -- . ':(exclude)bench/results' 2>/dev/null | head -1) ]]; then
+    commit+=" with uncommitted changes"
+  fi
+  echo "$commit"
+}
+
+environment_lines() {
   echo "- Command: \`bench/proxy-bench.sh ${ARGS_TEXT% }\`"
   echo "- Machine: $(nproc) CPUs ($(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)), Linux $(uname -r)"
   echo "- Load average: $LOAD_BEFORE before the run; 1-minute average at the start of the measured runs: $(load_summary)"
-  echo "- Tree: $commit"
+  echo "- Tree: $TREE_TEXT"
   echo "- wrk: $(wrk -v 2>&1 | head -1 | awk '{ print $2 }'), -t$THREADS -d$DURATION --latency, $ROUNDS interleaved rounds, warm-up $WARMUP per proxy and scenario after an initial $INITIAL_WARMUP keep-alive and $INITIAL_WARMUP close run per proxy"
   echo "- nginx: $(nginx -v 2>&1 | sed 's/^nginx version: //') (backends: 1 worker)"
   if command -v haproxy >/dev/null; then echo "- HAProxy: $(haproxy -v | head -1 | awk '{ print $3 }')"; fi
@@ -943,6 +951,7 @@ main() {
 
   STAMP=$(date +%Y%m%d-%H%M%S)
   LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+  TREE_TEXT=$(tree_text)  # before this run writes anything
   LOAD_TSV=$RUN_DIR/load.tsv RUNS_TSV=$RUN_DIR/runs.tsv RSS_TSV=$RUN_DIR/rss.tsv SUMMARY_TSV=$RUN_DIR/summary.tsv CURVE_TSV=$RUN_DIR/curve.tsv
   printf 'scenario\tconnections\tproxy\tround\trps\tp50_ms\tp99_ms\terrors\n' >"$RUNS_TSV"
   printf 'scenario\tconnections\tproxy\tpeak_rss_kb\n' >"$RSS_TSV"
