@@ -20,8 +20,8 @@ import java.util.List;
  *
  * <p>Hop-by-hop headers (RFC 9110 section 7.6.1) describe one connection and are removed in both
  * directions: {@code Connection} and every header it names, {@code Keep-Alive}, {@code Close} (a reserved
- * name), {@code Proxy-Connection}, {@code TE}, {@code Trailer}, {@code Transfer-Encoding}, {@code Upgrade}, {@code Proxy-Authorization} and
- * {@code Proxy-Authenticate}. Message framing is then set again for the next hop. The methods mutate the
+ * name), {@code Proxy-Connection}, {@code TE}, {@code Trailer}, {@code Transfer-Encoding}, {@code Upgrade},
+ * {@code Proxy-Authorization} and {@code Proxy-Authenticate}. Message framing is then set again for the next hop. The methods mutate the
  * headers of the message they are given; they run on the event loop that decoded it.
  */
 final class ProxyHeaders {
@@ -31,7 +31,7 @@ final class ProxyHeaders {
     static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
     static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
     static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
-    /** RFC 9110 section 18.4 reserves the field name {@code Close}, since it would clash with the connection option. */
+    /** Field name that RFC 9110 section 18.4 reserves, because it would clash with the connection option. */
     static final AsciiString CLOSE = AsciiString.cached("close");
 
     private static final AsciiString[] HOP_BY_HOP = {
