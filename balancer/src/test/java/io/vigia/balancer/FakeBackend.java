@@ -11,6 +11,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -26,6 +28,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.vigia.core.ErrorStatsJson;
 import io.vigia.core.net.Transports;
 import java.net.InetSocketAddress;
@@ -71,6 +74,7 @@ final class FakeBackend implements AutoCloseable {
     private final Channel serverChannel;
     private final AtomicInteger acceptedConnections = new AtomicInteger();
     private final AtomicInteger openConnections = new AtomicInteger();
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final AtomicInteger malformedRequests = new AtomicInteger();
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private volatile boolean healthy = true;
@@ -89,6 +93,7 @@ final class FakeBackend implements AutoCloseable {
                     protected void initChannel(Channel ch) {
                         int connection = acceptedConnections.incrementAndGet();
                         openConnections.incrementAndGet();
+                        connections.add(ch);
                         ch.closeFuture().addListener(closed -> openConnections.decrementAndGet());
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(16 << 20),
                                 new Handler(connection));
@@ -187,6 +192,10 @@ final class FakeBackend implements AutoCloseable {
             return;
         }
         serverChannel.close().syncUninterruptibly();
+        // Accepted connections close first, on their live event loop, so that a response still being written
+        // (a large body the balancer stopped reading) is released. Left to the group's shutdown, a close during
+        // a flush is deferred to a task that the terminated loop never runs, and the buffer leaks.
+        connections.close().awaitUninterruptibly();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
